@@ -32,7 +32,8 @@ int check_exit(void)
 	return 0;
 }
 
-static int lab_vsh(const char *fmt, va_list ap)
+__attribute__((format(printf, 1, 0))) static int lab_vsh(const char *fmt,
+							       va_list ap)
 {
 	char cmd[1024];
 	int status;
