@@ -215,7 +215,7 @@ int lab_udp(const char *ns, const char *ip, uint16_t port)
 void lab_recv_timeout(int fd, int ms)
 {
 	struct timeval tv = {.tv_sec = ms / 1000,
-			     .tv_usec = (ms % 1000) * 1000};
+			     .tv_usec = (suseconds_t)(ms % 1000) * 1000};
 
 	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 }

@@ -35,7 +35,7 @@ struct ipv4_header {
 	uint8_t tos;
 	uint16_t total_len; /* bytes, header and payload */
 	uint16_t id;
-	uint8_t flags;     /* IPV4_HF_* */
+	uint8_t flags;     /* IPV4_HF_*, and 0x4 for the reserved bit */
 	uint16_t frag_off; /* in 8-byte units: 0 to 8191 */
 	uint8_t ttl;
 	uint8_t protocol;
@@ -53,7 +53,8 @@ struct ipv4_header {
  * Parses the header at the start of buf into *h, overwriting every field.
  * Returns the header length in bytes (the payload starts there), or
  * IPV4_ERR_HEADER_TOO_SHORT, IPV4_ERR_HEADER_LENGTH, IPV4_ERR_HEADER_TRUNCATED
- * or IPV4_ERR_VERSION. On failure *h is left zeroed.
+ * or IPV4_ERR_VERSION, or -EINVAL for a NULL argument. On failure *h is
+ * left zeroed.
  */
 IPV4_EXPORT int ipv4_header_parse(struct ipv4_header *h, const void *buf,
 				  size_t len);
@@ -61,9 +62,10 @@ IPV4_EXPORT int ipv4_header_parse(struct ipv4_header *h, const void *buf,
 /*
  * Writes h to buf in wire format, with the header length field taken from
  * h->options_len (h->header_len and h->version are not read) and the checksum
- * written as h->checksum holds it. Returns the bytes written, or
- * IPV4_ERR_OPTIONS_LENGTH, IPV4_ERR_MISSING_ADDRESS (h->dst is 0.0.0.0) or
- * IPV4_ERR_NO_SPACE.
+ * field copied from h->checksum. Returns the bytes written, or
+ * IPV4_ERR_OPTIONS_LENGTH, IPV4_ERR_MISSING_ADDRESS (h->dst is 0.0.0.0),
+ * -EINVAL (flags over 0x7 or frag_off over 8191, which do not fit their
+ * bits) or IPV4_ERR_NO_SPACE.
  */
 IPV4_EXPORT int ipv4_header_marshal(const struct ipv4_header *h, void *buf,
 				    size_t cap);
@@ -77,7 +79,11 @@ IPV4_EXPORT int ipv4_header_marshal(const struct ipv4_header *h, void *buf,
 IPV4_EXPORT int ipv4_header_format(const struct ipv4_header *h, char *buf,
 				   size_t cap);
 
-/* Returns the Internet checksum of len bytes, in host byte order. */
+/*
+ * Returns the Internet checksum of len bytes, in host byte order: store it
+ * with htons(). An odd last byte is padded with a zero byte. Over a header
+ * whose checksum field is correct the result is 0.
+ */
 IPV4_EXPORT uint16_t ipv4_checksum(const void *buf, size_t len);
 
 /*
