@@ -32,7 +32,7 @@ static const struct sock_filter accept_source[] = {
     BPF_STMT(BPF_RET | BPF_K, 0),
 };
 
-/* Accepts datagrams of 10 payload bytes: on UDP the program runs on 8 + 10 bytes. */
+/* Accepts 10-byte payloads: on UDP the program reads 8 + 10 bytes. */
 static const struct sock_filter accept_length[] = {
     BPF_STMT(BPF_LD | BPF_W | BPF_LEN, 0),
     BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 18, 0, 1),
