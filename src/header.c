@@ -124,7 +124,7 @@ static void ipv4__format_addr(char out[16], struct in_addr a)
 {
 	const uint8_t *q = (const uint8_t *)&a.s_addr;
 
-	snprintf(out, 16, "%u.%u.%u.%u", q[0], q[1], q[2], q[3]);
+	(void)snprintf(out, 16, "%u.%u.%u.%u", q[0], q[1], q[2], q[3]);
 }
 
 int ipv4_header_format(const struct ipv4_header *h, char *buf, size_t cap)

@@ -21,7 +21,11 @@
 extern "C" {
 #endif
 
-/* Any IPv4 socket: type of service (0-255) and unicast TTL (1-255). */
+/*
+ * Any IPv4 socket: type of service (0-255) and unicast TTL (1-255, or -1 to
+ * restore the kernel's default, net.ipv4.ip_default_ttl). On TCP the kernel
+ * keeps the two ECN bits of the TOS byte as they are.
+ */
 IPV4_EXPORT int ipv4_tos(int fd);
 IPV4_EXPORT int ipv4_set_tos(int fd, int tos);
 IPV4_EXPORT int ipv4_ttl(int fd);
@@ -35,16 +39,22 @@ IPV4_EXPORT int ipv4_set_ttl(int fd, int ttl);
  */
 IPV4_EXPORT int ipv4_set_multicast_interface(int fd, int ifindex);
 
-/* Multicast TTL (0-255) and loopback of the socket's own datagrams (0/1). */
+/*
+ * Multicast TTL (0-255, or -1 for the default of 1) and loopback of the
+ * socket's own datagrams (0 or 1; other values are -EINVAL). On a TCP socket
+ * the kernel rejects setting the multicast TTL with -EINVAL.
+ */
 IPV4_EXPORT int ipv4_multicast_ttl(int fd);
 IPV4_EXPORT int ipv4_set_multicast_ttl(int fd, int ttl);
 IPV4_EXPORT int ipv4_multicast_loopback(int fd);
 IPV4_EXPORT int ipv4_set_multicast_loopback(int fd, int on);
 
 /*
- * Any-source multicast (RFC 1112). ifindex 0 lets the system choose the
- * interface. Joining twice is -EADDRINUSE; leaving a group never joined is
- * -EADDRNOTAVAIL, as the kernel reports them.
+ * Any-source multicast (RFC 1112), with IP_ADD_MEMBERSHIP and
+ * IP_DROP_MEMBERSHIP. ifindex 0 lets the routing table choose the interface
+ * (-ENODEV when no route covers the group). Joining twice is -EADDRINUSE,
+ * leaving a group never joined is -EADDRNOTAVAIL and joining on a TCP socket
+ * is -EPROTO, as the kernel reports them.
  */
 IPV4_EXPORT int ipv4_join_group(int fd, int ifindex,
 				const struct sockaddr *group);
@@ -55,7 +65,9 @@ IPV4_EXPORT int ipv4_leave_group(int fd, int ifindex,
  * Source-specific multicast (RFC 4607, IGMPv3). Join and leave put the group
  * in include mode with one more or one less source. Exclude and include
  * act on a group joined with ipv4_join_group() (exclude mode), blocking a
- * source or allowing it again.
+ * source or allowing it again. A source of 0.0.0.0, 255.255.255.255 or in
+ * 224.0.0.0/4 is -EINVAL, before any system call. The kernel returns -EINVAL
+ * for a filter on a group in the other mode or not joined.
  */
 IPV4_EXPORT int ipv4_join_source_group(int fd, int ifindex,
 				       const struct sockaddr *group,
