@@ -233,7 +233,8 @@ int cli_parse_group_port(const char *cmd, const char *text,
 {
 	char host[INET_ADDRSTRLEN];
 	const char *colon = strrchr(text, ':');
-	uint16_t port;
+	uint16_t port = 0; /* set for clang-analyzer, which cannot see that
+			    * cli_usage_error() never returns CLI_OK */
 	size_t len;
 	int r;
 

@@ -53,8 +53,12 @@ struct ipv4_control_message {
 /* Ancillary space that ipv4_control_marshal() needs at most. */
 #define IPV4_CONTROL_MARSHAL_MAX 64
 
-/* Ancillary space that any set of flags needs on receive, GRO included. */
-#define IPV4_CONTROL_RECV_MAX 64
+/*
+ * Ancillary space that any set of flags needs on receive, UDP_GRO included:
+ * CMSG_SPACE(4) for IP_TTL, CMSG_SPACE(12) for IP_PKTINFO and CMSG_SPACE(4)
+ * for UDP_GRO, or 24 + 32 + 24 bytes with the 64-bit cmsg header.
+ */
+#define IPV4_CONTROL_RECV_MAX 80
 
 /*
  * Returns the ancillary-buffer bytes (CMSG_SPACE sums) needed to receive the
@@ -67,24 +71,30 @@ IPV4_EXPORT int ipv4_control_size(unsigned flags);
  * Writes the messages that cm asks to send: IP_PKTINFO when cm->src is not
  * 0.0.0.0 or cm->ifindex > 0, UDP_SEGMENT when cm->segment_size > 0. Returns
  * the bytes written (0 when there is nothing to send), -EINVAL for a
- * negative ifindex or segment size, or IPV4_ERR_NO_SPACE.
+ * negative ifindex or segment size, IPV4_ERR_SEGMENT_SIZE for a segment
+ * size over 65535, or IPV4_ERR_NO_SPACE. cm->ttl and cm->dst are not read.
+ * buf needs no alignment.
  */
 IPV4_EXPORT int ipv4_control_marshal(const struct ipv4_control_message *cm,
 				     void *buf, size_t cap);
 
 /*
  * Fills cm from received ancillary data, zeroing it first. IP_TTL, IP_PKTINFO
- * and UDP_GRO are read; other levels and types are skipped. Returns 0, or
- * IPV4_ERR_CMSG_MALFORMED for a length that is too small or runs past the
- * end of buf (cm then holds what came before it).
+ * and UDP_GRO are read, and UDP_SEGMENT too, so that parsing the output of
+ * ipv4_control_marshal() gives its fields back. Other levels and types are
+ * skipped. buf needs no alignment, and the padding after the last message
+ * may be missing. Returns 0, or IPV4_ERR_CMSG_MALFORMED for a header that
+ * does not fit, a length that is too small for its header or its type, or
+ * one that runs past the end of buf (cm then keeps what came before it).
  */
 IPV4_EXPORT int ipv4_control_parse(struct ipv4_control_message *cm,
 				   const void *buf, size_t len);
 
 /*
- * Formats cm as "ttl=64 src=10.0.0.1 dst=224.0.0.251 ifindex=2". Returns the
- * length without the NUL, or IPV4_ERR_NO_SPACE (buf holds the truncated,
- * terminated line).
+ * Formats cm as "ttl=64 src=10.0.0.1 dst=224.0.0.251 ifindex=2", followed by
+ * " segsize=N" when cm->segment_size is not 0. An unset address prints as
+ * 0.0.0.0 where Go prints <nil>. Returns the length without the NUL, or
+ * IPV4_ERR_NO_SPACE (buf then contains the truncated, terminated line).
  */
 IPV4_EXPORT int ipv4_control_format(const struct ipv4_control_message *cm,
 				    char *buf, size_t cap);
