@@ -173,14 +173,15 @@ static void test_multicast_interface(void)
 	CHECK_INT_EQ(ipv4_packet_conn_multicast_interface(&c), 0);
 	CHECK_OK(ipv4_packet_conn_set_multicast_interface(&c, ifindex));
 	CHECK_INT_EQ(ipv4_packet_conn_multicast_interface(&c), ifindex);
-	CHECK_ERR(ipv4_packet_conn_set_multicast_interface(&c, 9999), -ENODEV);
+	CHECK_ERR(ipv4_packet_conn_set_multicast_interface(&c, 9999),
+		  -EADDRNOTAVAIL);
 	CHECK_INT_EQ(ipv4_packet_conn_multicast_interface(&c), ifindex);
 	CHECK_OK(ipv4_packet_conn_set_multicast_interface(&c, 0));
 	CHECK_INT_EQ(ipv4_packet_conn_multicast_interface(&c), 0);
 	CHECK_OK(ipv4_packet_conn_close(&c));
 }
 
-/* Receives into buf with every control flag on, failing after 2 s. */
+/* Receives into buf with cm and src, failing after 2 s. */
 static int read_all_control(struct ipv4_packet_conn *c, char *buf, size_t len,
 			    struct ipv4_control_message *cm,
 			    struct sockaddr_in *src)

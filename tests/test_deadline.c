@@ -276,7 +276,8 @@ static void test_write_deadline(void)
 		return;
 	}
 	/* Resolve the neighbour first, so that nothing waits in ARP. */
-	lab_must("ip netns exec a ping -c1 -W2 10.0.0.2 >/dev/null");
+	lab_must("ip -n a neigh replace 10.0.0.2 dev eth-a lladdr "
+		 "$(ip netns exec b cat /sys/class/net/eth-b/address)");
 
 	memset(payload, 'w', sizeof(payload));
 	CHECK_OK(ipv4_packet_conn_init(&tx, lab_udp("a", "10.0.0.1", PORT)));
