@@ -1,0 +1,94 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Internal helpers shared by the packet conn, raw conn, deadline and batch
+ * sources. Nothing here is exported.
+ *
+ * The conn fields that several threads may touch (fd, control_flags,
+ * multicast_ifindex, the deadlines and lock) are plain integers in the public
+ * struct, so that C++ and older compilers can include it; every access goes
+ * through the __atomic builtins below, which gcc and clang both provide.
+ */
+#ifndef IPV4_CONN_INTERNAL_H
+#define IPV4_CONN_INTERNAL_H
+
+#include <poll.h>
+#include <stdint.h>
+
+#include "internal.h"
+
+/* Socket kinds that ipv4_packet_conn_init() and ipv4_raw_conn_init() find. */
+enum ipv4__conn_kind {
+	IPV4__KIND_DGRAM = 1, /* UDP or ICMP ping socket: no IPv4 header */
+	IPV4__KIND_RAW,	      /* raw socket: reads start with the header */
+	IPV4__KIND_HDRINCL,   /* raw socket with IP_HDRINCL on */
+};
+
+static inline int ipv4__conn_fd(const struct ipv4_packet_conn *c)
+{
+	return __atomic_load_n(&c->fd, __ATOMIC_RELAXED);
+}
+
+/*
+ * Returns the conn's fd, or IPV4_ERR_INVALID_CONN for a NULL or closed conn.
+ */
+static inline int ipv4__conn_check(const struct ipv4_packet_conn *c)
+{
+	int fd;
+
+	if (c == NULL)
+		return IPV4_ERR_INVALID_CONN;
+	fd = ipv4__conn_fd(c);
+	if (fd < 0)
+		return IPV4_ERR_INVALID_CONN;
+	return fd;
+}
+
+static inline int64_t ipv4__conn_read_deadline(const struct ipv4_packet_conn *c)
+{
+	return __atomic_load_n(&c->read_deadline, __ATOMIC_RELAXED);
+}
+
+static inline int64_t
+ipv4__conn_write_deadline(const struct ipv4_packet_conn *c)
+{
+	return __atomic_load_n(&c->write_deadline, __ATOMIC_RELAXED);
+}
+
+/*
+ * Returns the deadline a call must honour: 0 (block or fail with -EAGAIN as
+ * the fd does) on a non-blocking fd or when none is set.
+ */
+static inline int64_t ipv4__conn_deadline(const struct ipv4_packet_conn *c,
+					  int64_t deadline)
+{
+	return c->nonblocking ? 0 : deadline;
+}
+
+/*
+ * Returns the kind of AF_INET socket fd is, -EBADF or -ENOTSOCK,
+ * IPV4_ERR_NOT_IPV4 for another family or IPV4_ERR_INVALID_CONN_TYPE for a
+ * socket type that carries no datagrams.
+ */
+int ipv4__conn_socket_kind(int fd);
+
+/* Fills c for fd, whose kind the caller has checked. Returns 0 or -errno. */
+int ipv4__conn_setup(struct ipv4_packet_conn *c, int fd, int kind);
+
+/*
+ * Makes one recvmsg() or sendmsg() that honours the conn's read or write
+ * deadline. Returns the bytes, -errno or IPV4_ERR_TIMEOUT.
+ */
+int ipv4__conn_recvmsg(const struct ipv4_packet_conn *c, int fd,
+		       struct msghdr *msg);
+int ipv4__conn_sendmsg(const struct ipv4_packet_conn *c, int fd,
+		       const struct msghdr *msg);
+
+/*
+ * Waits with poll() until fd has events or deadline passes. Returns 0 when
+ * the caller should try its MSG_DONTWAIT call again, IPV4_ERR_TIMEOUT once
+ * the deadline has passed, or a negative poll error. EINTR recomputes the
+ * remaining time.
+ */
+int ipv4__conn_wait(int fd, short events, int64_t deadline);
+
+#endif
