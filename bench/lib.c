@@ -35,10 +35,10 @@ static void lib_check(const char *what, int err)
 static void lib_pair_open(struct lib_pair *lp, int timeout_ms)
 {
 	bench_pair_open(&lp->p, timeout_ms);
-	lib_check("ipv4_packet_conn_init", ipv4_packet_conn_init(&lp->tx,
-								 lp->p.tx));
-	lib_check("ipv4_packet_conn_init", ipv4_packet_conn_init(&lp->rx,
-								 lp->p.rx));
+	lib_check("ipv4_packet_conn_init",
+		  ipv4_packet_conn_init(&lp->tx, lp->p.tx));
+	lib_check("ipv4_packet_conn_init",
+		  ipv4_packet_conn_init(&lp->rx, lp->p.rx));
 }
 
 static void lib_send(struct lib_pair *lp, size_t len,
@@ -87,10 +87,10 @@ static int run_single_cm(const struct bench_args *a, struct bench_result *r)
 	int64_t start;
 
 	lib_pair_open(&lp, 1000);
-	lib_check("ipv4_packet_conn_set_control_message",
-		  ipv4_packet_conn_set_control_message(
-			  &lp.rx, IPV4_CF_TTL | IPV4_CF_DST | IPV4_CF_INTERFACE,
-			  1));
+	lib_check(
+	    "ipv4_packet_conn_set_control_message",
+	    ipv4_packet_conn_set_control_message(
+		&lp.rx, IPV4_CF_TTL | IPV4_CF_DST | IPV4_CF_INTERFACE, 1));
 	out.src.s_addr = htonl(INADDR_LOOPBACK);
 	bench_fill(tx_buf[0], a->size, 2);
 	before = bench_allocs();
@@ -115,8 +115,8 @@ struct lib_batch {
 	int n;
 };
 
-static void lib_batch_init(struct lib_batch *b, struct lib_pair *lp,
-			   size_t len, int n, int send)
+static void lib_batch_init(struct lib_batch *b, struct lib_pair *lp, size_t len,
+			   int n, int send)
 {
 	memset(b, 0, sizeof(*b));
 	b->c = send ? &lp->tx : &lp->rx;
@@ -190,10 +190,10 @@ static int run_threads(const struct bench_args *a, struct bench_result *r)
 {
 	static struct lib_batch tx, rx;
 	struct bench_threads_ops ops = {
-		.send = lib_send_batch,
-		.recv = lib_recv_batch,
-		.send_ctx = &tx,
-		.recv_ctx = &rx,
+	    .send = lib_send_batch,
+	    .recv = lib_recv_batch,
+	    .send_ctx = &tx,
+	    .recv_ctx = &rx,
 	};
 	struct lib_pair lp;
 
@@ -258,15 +258,15 @@ static int lib_gro_recv(void *ctx)
 	struct ipv4_gro_segment s;
 	struct sockaddr_in src;
 	int segments = 0;
-	int n = ipv4_packet_conn_read_from(&g->lp->rx, gro_buf,
-					   sizeof(gro_buf), &cm, &src);
+	int n = ipv4_packet_conn_read_from(&g->lp->rx, gro_buf, sizeof(gro_buf),
+					   &cm, &src);
 
 	if (n == -EAGAIN || n == IPV4_ERR_TIMEOUT)
 		return 0;
 	if (n < 0)
 		return n;
-	for (ipv4_gro_first(&s, gro_buf, (size_t)n, &cm, &src);
-	     ipv4_gro_ok(&s); ipv4_gro_next(&s)) {
+	for (ipv4_gro_first(&s, gro_buf, (size_t)n, &cm, &src); ipv4_gro_ok(&s);
+	     ipv4_gro_next(&s)) {
 		bench_use(s.data);
 		segments++;
 	}
@@ -277,10 +277,10 @@ static int run_gso(const struct bench_args *a, struct bench_result *r)
 {
 	static struct lib_gso g;
 	struct bench_threads_ops ops = {
-		.send = lib_gso_send,
-		.recv = lib_gro_recv,
-		.send_ctx = &g,
-		.recv_ctx = &g,
+	    .send = lib_gso_send,
+	    .recv = lib_gro_recv,
+	    .send_ctx = &g,
+	    .recv_ctx = &g,
 	};
 	struct lib_pair lp;
 	size_t segments = IPV4_GSO_MAX_PAYLOAD / a->size;
@@ -308,7 +308,8 @@ static int run_gso(const struct bench_args *a, struct bench_result *r)
 			}                                                      \
 			(r)->ops += 1000;                                      \
 		} while (!bench_elapsed((a), start_));                         \
-		(r)->value = (double)(bench_now() - start_) / (double)(r)->ops; \
+		(r)->value =                                                   \
+		    (double)(bench_now() - start_) / (double)(r)->ops;         \
 		bench_set_allocs((r), before_, (r)->ops);                      \
 	} while (0)
 
@@ -348,8 +349,7 @@ static int run_header_marshal(const struct bench_args *a,
 	return sum > 0 ? 0 : -1;
 }
 
-static int run_control_parse(const struct bench_args *a,
-			     struct bench_result *r)
+static int run_control_parse(const struct bench_args *a, struct bench_result *r)
 {
 	union {
 		char buf[64];
@@ -381,15 +381,14 @@ static int run_control_marshal(const struct bench_args *a,
 	in.src.s_addr = htonl(INADDR_LOOPBACK);
 	CODEC_LOOP(a, r, {
 		bench_use(&in);
-		sum += ipv4_control_marshal(&in, control.buf,
-					    sizeof(control.buf));
+		sum +=
+		    ipv4_control_marshal(&in, control.buf, sizeof(control.buf));
 		bench_use(control.buf);
 	});
 	return sum > 0 ? 0 : -1;
 }
 
-static int run_control_size(const struct bench_args *a,
-			    struct bench_result *r)
+static int run_control_size(const struct bench_args *a, struct bench_result *r)
 {
 	unsigned flags = IPV4_CF_TTL | IPV4_CF_DST | IPV4_CF_INTERFACE;
 	long sum = 0;
@@ -420,18 +419,18 @@ int bench_run(const struct bench_args *a, struct bench_result *r)
 		const char *name;
 		int (*run)(const struct bench_args *, struct bench_result *);
 	} workloads[] = {
-		{"single", run_single},
-		{"single-cm", run_single_cm},
-		{"batch", run_batch},
-		{"threads", run_threads},
-		{"fill", run_fill},
-		{"gso", run_gso},
-		{"header-parse", run_header_parse},
-		{"header-marshal", run_header_marshal},
-		{"control-parse", run_control_parse},
-		{"control-marshal", run_control_marshal},
-		{"control-size", run_control_size},
-		{"checksum", run_checksum},
+	    {"single", run_single},
+	    {"single-cm", run_single_cm},
+	    {"batch", run_batch},
+	    {"threads", run_threads},
+	    {"fill", run_fill},
+	    {"gso", run_gso},
+	    {"header-parse", run_header_parse},
+	    {"header-marshal", run_header_marshal},
+	    {"control-parse", run_control_parse},
+	    {"control-marshal", run_control_marshal},
+	    {"control-size", run_control_size},
+	    {"checksum", run_checksum},
 	};
 
 	for (size_t i = 0; i < sizeof(workloads) / sizeof(workloads[0]); i++) {

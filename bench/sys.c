@@ -80,12 +80,12 @@ static void sys_send_cm(struct bench_pair *p, size_t len)
 	struct in_pktinfo pi = {.ipi_ifindex = 1};
 	struct iovec iov = {.iov_base = tx_buf[0], .iov_len = len};
 	struct msghdr msg = {
-		.msg_name = &p->rx_addr,
-		.msg_namelen = sizeof(p->rx_addr),
-		.msg_iov = &iov,
-		.msg_iovlen = 1,
-		.msg_control = control.buf,
-		.msg_controllen = sizeof(control.buf),
+	    .msg_name = &p->rx_addr,
+	    .msg_namelen = sizeof(p->rx_addr),
+	    .msg_iov = &iov,
+	    .msg_iovlen = 1,
+	    .msg_control = control.buf,
+	    .msg_controllen = sizeof(control.buf),
 	};
 	struct cmsghdr *cmsg = CMSG_FIRSTHDR(&msg);
 
@@ -128,14 +128,15 @@ static void sys_recv_cm(struct bench_pair *p, struct sys_control *cm)
 		struct cmsghdr align;
 	} control;
 	struct sockaddr_in src;
-	struct iovec iov = {.iov_base = rx_buf[0], .iov_len = sizeof(rx_buf[0])};
+	struct iovec iov = {.iov_base = rx_buf[0],
+			    .iov_len = sizeof(rx_buf[0])};
 	struct msghdr msg = {
-		.msg_name = &src,
-		.msg_namelen = sizeof(src),
-		.msg_iov = &iov,
-		.msg_iovlen = 1,
-		.msg_control = control.buf,
-		.msg_controllen = sizeof(control.buf),
+	    .msg_name = &src,
+	    .msg_namelen = sizeof(src),
+	    .msg_iov = &iov,
+	    .msg_iovlen = 1,
+	    .msg_control = control.buf,
+	    .msg_controllen = sizeof(control.buf),
 	};
 
 	if (recvmsg(p->rx, &msg, 0) < 0)
@@ -268,10 +269,10 @@ static int run_threads(const struct bench_args *a, struct bench_result *r)
 {
 	static struct sys_batch tx, rx;
 	struct bench_threads_ops ops = {
-		.send = sys_send_batch,
-		.recv = sys_recv_batch,
-		.send_ctx = &tx,
-		.recv_ctx = &rx,
+	    .send = sys_send_batch,
+	    .recv = sys_recv_batch,
+	    .send_ctx = &tx,
+	    .recv_ctx = &rx,
 	};
 	struct bench_pair p;
 
@@ -327,12 +328,12 @@ static int sys_gso_send(void *ctx)
 	} control;
 	struct iovec iov = {.iov_base = gso_buf, .iov_len = g->len};
 	struct msghdr msg = {
-		.msg_name = &g->p->rx_addr,
-		.msg_namelen = sizeof(g->p->rx_addr),
-		.msg_iov = &iov,
-		.msg_iovlen = 1,
-		.msg_control = control.buf,
-		.msg_controllen = sizeof(control.buf),
+	    .msg_name = &g->p->rx_addr,
+	    .msg_namelen = sizeof(g->p->rx_addr),
+	    .msg_iov = &iov,
+	    .msg_iovlen = 1,
+	    .msg_control = control.buf,
+	    .msg_controllen = sizeof(control.buf),
 	};
 	struct cmsghdr *cmsg = CMSG_FIRSTHDR(&msg);
 	uint16_t size = (uint16_t)g->segment_size;
@@ -357,12 +358,12 @@ static int sys_gro_recv(void *ctx)
 	struct sockaddr_in src;
 	struct iovec iov = {.iov_base = gro_buf, .iov_len = sizeof(gro_buf)};
 	struct msghdr msg = {
-		.msg_name = &src,
-		.msg_namelen = sizeof(src),
-		.msg_iov = &iov,
-		.msg_iovlen = 1,
-		.msg_control = control.buf,
-		.msg_controllen = sizeof(control.buf),
+	    .msg_name = &src,
+	    .msg_namelen = sizeof(src),
+	    .msg_iov = &iov,
+	    .msg_iovlen = 1,
+	    .msg_control = control.buf,
+	    .msg_controllen = sizeof(control.buf),
 	};
 	struct sys_control cm;
 	ssize_t n = recvmsg(g->p->rx, &msg, 0);
@@ -385,10 +386,10 @@ static int run_gso(const struct bench_args *a, struct bench_result *r)
 {
 	static struct sys_gso g;
 	struct bench_threads_ops ops = {
-		.send = sys_gso_send,
-		.recv = sys_gro_recv,
-		.send_ctx = &g,
-		.recv_ctx = &g,
+	    .send = sys_gso_send,
+	    .recv = sys_gro_recv,
+	    .send_ctx = &g,
+	    .recv_ctx = &g,
 	};
 	struct bench_pair p;
 	int on = 1;
@@ -428,7 +429,8 @@ struct sys_header {
 			}                                                      \
 			(r)->ops += 1000;                                      \
 		} while (!bench_elapsed((a), start_));                         \
-		(r)->value = (double)(bench_now() - start_) / (double)(r)->ops; \
+		(r)->value =                                                   \
+		    (double)(bench_now() - start_) / (double)(r)->ops;         \
 		bench_set_allocs((r), before_, (r)->ops);                      \
 	} while (0)
 
@@ -521,8 +523,7 @@ static int run_header_marshal(const struct bench_args *a,
 	return sum > 0 ? 0 : -1;
 }
 
-static int run_control_parse(const struct bench_args *a,
-			     struct bench_result *r)
+static int run_control_parse(const struct bench_args *a, struct bench_result *r)
 {
 	union {
 		char buf[64];
@@ -570,8 +571,7 @@ static int run_control_marshal(const struct bench_args *a,
 	return sum > 0 ? 0 : -1;
 }
 
-static int run_control_size(const struct bench_args *a,
-			    struct bench_result *r)
+static int run_control_size(const struct bench_args *a, struct bench_result *r)
 {
 	unsigned flags = 0xd; /* TTL, DST and INTERFACE */
 	long sum = 0;
@@ -622,18 +622,18 @@ int bench_run(const struct bench_args *a, struct bench_result *r)
 		const char *name;
 		int (*run)(const struct bench_args *, struct bench_result *);
 	} workloads[] = {
-		{"single", run_single},
-		{"single-cm", run_single_cm},
-		{"batch", run_batch},
-		{"threads", run_threads},
-		{"fill", run_fill},
-		{"gso", run_gso},
-		{"header-parse", run_header_parse},
-		{"header-marshal", run_header_marshal},
-		{"control-parse", run_control_parse},
-		{"control-marshal", run_control_marshal},
-		{"control-size", run_control_size},
-		{"checksum", run_checksum},
+	    {"single", run_single},
+	    {"single-cm", run_single_cm},
+	    {"batch", run_batch},
+	    {"threads", run_threads},
+	    {"fill", run_fill},
+	    {"gso", run_gso},
+	    {"header-parse", run_header_parse},
+	    {"header-marshal", run_header_marshal},
+	    {"control-parse", run_control_parse},
+	    {"control-marshal", run_control_marshal},
+	    {"control-size", run_control_size},
+	    {"checksum", run_checksum},
 	};
 
 	for (size_t i = 0; i < sizeof(workloads) / sizeof(workloads[0]); i++) {
