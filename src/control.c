@@ -106,8 +106,8 @@ int ipv4_control_marshal(const struct ipv4_control_message *cm, void *buf,
 	}
 	if (cm->segment_size > 0) {
 		segment = (uint16_t)cm->segment_size;
-		p += ipv4__cmsg_put(p, SOL_UDP, UDP_SEGMENT, &segment,
-				    sizeof(segment));
+		ipv4__cmsg_put(p, SOL_UDP, UDP_SEGMENT, &segment,
+			       sizeof(segment));
 	}
 	return (int)need;
 }

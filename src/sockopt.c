@@ -19,6 +19,7 @@ enum option_kind {
 struct option {
 	int level;
 	int name;
+	/* cppcheck-suppress unusedStructMember ; names the argument type */
 	enum option_kind kind;
 	int min;
 	int max;

@@ -219,3 +219,49 @@ void lab_recv_timeout(int fd, int ms)
 
 	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 }
+
+static uint32_t lab_payload_sum(const unsigned char *p, size_t len,
+				uint32_t seq)
+{
+	uint32_t sum = 2166136261u ^ seq; /* FNV-1a offset basis */
+	size_t i;
+
+	for (i = LAB_PAYLOAD_MIN; i < len; i++)
+		sum = (sum ^ p[i]) * 16777619u;
+	return sum;
+}
+
+static void lab_put32(unsigned char *p, uint32_t v)
+{
+	p[0] = (unsigned char)(v >> 24);
+	p[1] = (unsigned char)(v >> 16);
+	p[2] = (unsigned char)(v >> 8);
+	p[3] = (unsigned char)v;
+}
+
+static uint32_t lab_get32(const unsigned char *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+	       (uint32_t)p[2] << 8 | p[3];
+}
+
+void lab_payload_fill(void *buf, size_t len, uint32_t seq)
+{
+	unsigned char *p = buf;
+	size_t i;
+
+	for (i = LAB_PAYLOAD_MIN; i < len; i++)
+		p[i] = (unsigned char)(seq * 131u + (uint32_t)i);
+	lab_put32(p, seq);
+	lab_put32(p + 4, lab_payload_sum(p, len, seq));
+}
+
+int lab_payload_check(const void *buf, size_t len, uint32_t *seq)
+{
+	const unsigned char *p = buf;
+
+	if (len < LAB_PAYLOAD_MIN)
+		return -1;
+	*seq = lab_get32(p);
+	return lab_get32(p + 4) == lab_payload_sum(p, len, *seq) ? 0 : -1;
+}

@@ -11,6 +11,7 @@
 #ifndef IPV4_TEST_LAB_H
 #define IPV4_TEST_LAB_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include <netinet/in.h>
 
@@ -64,5 +65,16 @@ int lab_udp(const char *ns, const char *ip, uint16_t port);
 
 /* Sets SO_RCVTIMEO so that a lost datagram fails a test instead of hanging. */
 void lab_recv_timeout(int fd, int ms);
+
+/*
+ * Test payloads that prove a datagram arrived intact: bytes 0-3 hold seq and
+ * bytes 4-7 a checksum over seq and the filler that follows (big-endian).
+ * len must be at least LAB_PAYLOAD_MIN.
+ */
+#define LAB_PAYLOAD_MIN 8
+void lab_payload_fill(void *buf, size_t len, uint32_t seq);
+
+/* Returns 0 and stores seq when the payload is intact, -1 otherwise. */
+int lab_payload_check(const void *buf, size_t len, uint32_t *seq);
 
 #endif

@@ -409,9 +409,9 @@ static void test_truncation(void)
 	CHECK_MEM_EQ(buf, "next", 4);
 
 	/*
-	 * SO_TIMESTAMPNS (32 bytes) and IP_PKTINFO (28) fill the 64-byte
-	 * buffer, so IP_TTL (16) no longer fits and the kernel sets
-	 * MSG_CTRUNC.
+	 * SO_TIMESTAMPNS (32 bytes), IP_PKTINFO (32) and IP_TTL (24), in the
+	 * order the kernel writes them, overflow IPV4_CONTROL_RECV_MAX (80),
+	 * so the kernel cuts IP_TTL and sets MSG_CTRUNC.
 	 */
 	CHECK_OK(setsockopt(rx.fd, SOL_SOCKET, SO_TIMESTAMPNS, &on,
 			    sizeof(on)));

@@ -42,6 +42,7 @@ static int default_ttl(void)
 
 	if (f == NULL)
 		return ttl;
+	/* NOLINTNEXTLINE(cert-err34-c): a kernel-written number, range-free */
 	if (fscanf(f, "%d", &ttl) != 1)
 		ttl = 64;
 	fclose(f);

@@ -51,10 +51,13 @@ struct ipv4_raw_conn {
 };
 
 /*
- * Wraps fd, which stays the caller's until ipv4_packet_conn_close(). Returns
- * 0, -EBADF or -ENOTSOCK for an fd that is no socket, IPV4_ERR_NOT_IPV4 for
- * a socket of another family, or IPV4_ERR_INVALID_CONN_TYPE for a stream
- * socket. Call it again if O_NONBLOCK of the fd changes.
+ * Wraps fd, an AF_INET SOCK_DGRAM or SOCK_RAW socket, which stays the
+ * caller's until ipv4_packet_conn_close(). Returns 0, -EBADF or -ENOTSOCK
+ * for an fd that is no socket, IPV4_ERR_NOT_IPV4 for a socket of another
+ * family, or IPV4_ERR_INVALID_CONN_TYPE for a stream socket. The control
+ * flags start as the socket's IP_RECVTTL and IP_PKTINFO options are. Call it
+ * again, while no other thread uses the conn, if O_NONBLOCK of the fd
+ * changes.
  */
 IPV4_EXPORT int ipv4_packet_conn_init(struct ipv4_packet_conn *c, int fd);
 
@@ -84,8 +87,10 @@ ipv4_packet_conn_multicast_interface(struct ipv4_packet_conn *c);
  * received. A datagram longer than len returns IPV4_ERR_TRUNCATED, with the
  * first len bytes in buf and src and cm filled; ancillary data cut short by
  * the kernel returns IPV4_ERR_CONTROL_TRUNCATED, with buf and src filled and
- * cm holding what arrived. On a raw ICMP socket the IPv4 header and its
- * options are stripped: buf receives the ICMP message alone.
+ * cm holding what arrived. When both happen, IPV4_ERR_TRUNCATED is the one
+ * returned. On a raw socket (ICMP, say) the IPv4 header and its options
+ * are stripped: buf receives the ICMP message alone, and len need not leave
+ * room for the header.
  */
 IPV4_EXPORT int ipv4_packet_conn_read_from(struct ipv4_packet_conn *c,
 					   void *buf, size_t len,
@@ -109,7 +114,9 @@ IPV4_EXPORT int64_t ipv4_now(void);
  * Sets the absolute deadline (ns on CLOCK_MONOTONIC, as ipv4_now() returns)
  * for reads, writes or both; 0 clears it. A deadline in the past makes
  * every call on a blocking fd fail at once with IPV4_ERR_TIMEOUT unless data
- * is already waiting. Returns 0 or -EINVAL for a negative deadline.
+ * is already waiting. A call reads the deadline when it starts, so a call
+ * already waiting without one keeps waiting. Returns 0 or -EINVAL for a
+ * negative deadline.
  */
 IPV4_EXPORT int ipv4_packet_conn_set_deadline(struct ipv4_packet_conn *c,
 					      int64_t deadline);
@@ -141,9 +148,15 @@ struct ipv4_message {
 
 /*
  * Receives up to n messages with recvmmsg(2) and MSG_WAITFORONE: on a
- * blocking fd it waits for the first message only. Returns how many arrived
- * (0 for n == 0), at most IPV4_BATCH_MAX per call. flags are recvmmsg flags.
- * A truncated message is not an error here: check its flags.
+ * blocking fd it waits for the first message only (and the read deadline
+ * bounds that wait). Returns how many arrived, at most IPV4_BATCH_MAX per
+ * call: a larger n takes the first IPV4_BATCH_MAX messages, and the caller
+ * calls again for the rest. n == 0 returns 0 without a system call. flags
+ * are recvmmsg flags. A truncated message is not an error here: check its
+ * flags for MSG_TRUNC and MSG_CTRUNC. A message with no buffer space or
+ * no control space still takes one datagram (len 0 with MSG_TRUNC, or
+ * control_len 0 with MSG_CTRUNC when control data arrived). On a raw
+ * socket the received bytes start with the IPv4 header.
  */
 IPV4_EXPORT int ipv4_packet_conn_read_batch(struct ipv4_packet_conn *c,
 					    struct ipv4_message *ms, size_t n,
@@ -151,8 +164,15 @@ IPV4_EXPORT int ipv4_packet_conn_read_batch(struct ipv4_packet_conn *c,
 
 /*
  * Sends up to n messages with sendmmsg(2). Returns how many were sent, which
- * may be fewer than n (at most IPV4_BATCH_MAX per call); an error is returned
- * only when the first message fails.
+ * may be fewer than n (at most IPV4_BATCH_MAX per call), or an error when the
+ * first message fails. n == 0 returns 0 without a system call.
+ *
+ * Both batch calls work in chunks of 64 messages, one system call each. Only
+ * the first chunk may wait; later chunks use MSG_DONTWAIT, and an error in
+ * one of them ends the batch with the count so far. Every message is
+ * checked before the first system call: -EINVAL for a NULL iov or control
+ * with a non-zero length, -EMSGSIZE for more than 1024 iovecs, and on writes
+ * IPV4_ERR_NOT_IPV4 for an addr family other than AF_INET or 0.
  */
 IPV4_EXPORT int ipv4_packet_conn_write_batch(struct ipv4_packet_conn *c,
 					     struct ipv4_message *ms, size_t n,
@@ -166,10 +186,12 @@ IPV4_EXPORT int ipv4_packet_conn_write_batch(struct ipv4_packet_conn *c,
 IPV4_EXPORT int ipv4_raw_conn_init(struct ipv4_raw_conn *c, int fd);
 
 /*
- * Receives one datagram into buf and parses its header into h. Returns the
- * payload length; the payload starts at buf + h->header_len. A buffer too
- * short for the header it received gives IPV4_ERR_TRUNCATED or a header
- * parse error, never an access beyond len.
+ * Receives one datagram, header included, into buf and parses its header
+ * into h. Returns the payload length; the payload starts at
+ * buf + h->header_len. A datagram longer than len returns
+ * IPV4_ERR_TRUNCATED, with h filled when the header fit in buf and zeroed
+ * when it did not; the parse never reads beyond the bytes received. A
+ * malformed header returns the parse error of ipv4_header_parse().
  */
 IPV4_EXPORT int ipv4_raw_conn_read_from(struct ipv4_raw_conn *c, void *buf,
 					size_t len, struct ipv4_header *h,
@@ -178,7 +200,8 @@ IPV4_EXPORT int ipv4_raw_conn_read_from(struct ipv4_raw_conn *c, void *buf,
 /*
  * Sends h and len payload bytes to h->dst. The kernel always rewrites the
  * total length and checksum, and fills id and src when they are 0. Returns
- * the bytes sent, header included.
+ * the bytes sent, header included, a header marshal error, or -EMSGSIZE
+ * when the datagram would exceed 65535 bytes.
  */
 IPV4_EXPORT int ipv4_raw_conn_write_to(struct ipv4_raw_conn *c,
 				       const struct ipv4_header *h,

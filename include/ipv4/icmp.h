@@ -45,6 +45,7 @@ struct ipv4_icmp_filter {
 	uint32_t blocked;
 };
 
+/* Clear or set the bit of type. Return 0, or a range error. */
 IPV4_EXPORT int ipv4_icmp_filter_accept(struct ipv4_icmp_filter *f, int type);
 IPV4_EXPORT int ipv4_icmp_filter_block(struct ipv4_icmp_filter *f, int type);
 /* Blocks every type when block is non-zero, accepts every type otherwise. */
@@ -54,7 +55,13 @@ IPV4_EXPORT void ipv4_icmp_filter_set_all(struct ipv4_icmp_filter *f,
 IPV4_EXPORT int ipv4_icmp_filter_will_block(const struct ipv4_icmp_filter *f,
 					    int type);
 
-/* Reads and sets the filter of a raw IPPROTO_ICMP socket. */
+/*
+ * Read and set the filter of a raw IPPROTO_ICMP socket. Types 32 and above
+ * always pass the kernel's filter. Return 0, -EINVAL for a NULL f, -EBADF
+ * for a negative fd, or the kernel's error. On a socket that is not raw,
+ * Linux returns -ENOPROTOOPT to set and -EOPNOTSUPP to get. On a raw socket
+ * of another protocol it returns -EOPNOTSUPP to both.
+ */
 IPV4_EXPORT int ipv4_icmp_filter_get(int fd, struct ipv4_icmp_filter *f);
 IPV4_EXPORT int ipv4_icmp_filter_set(int fd, const struct ipv4_icmp_filter *f);
 
