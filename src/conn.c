@@ -81,7 +81,7 @@ int ipv4__conn_setup(struct ipv4_packet_conn *c, int fd, int kind)
 	__atomic_store_n(&c->read_deadline, 0, __ATOMIC_RELAXED);
 	__atomic_store_n(&c->write_deadline, 0, __ATOMIC_RELAXED);
 	__atomic_store_n(&c->lock, 0, __ATOMIC_RELAXED);
-	/* Last, so that a thread that sees the fd sees every field above. */
+	/* Stored last, so that a conn with a valid fd has the fields above. */
 	__atomic_store_n(&c->fd, fd, __ATOMIC_RELEASE);
 	return 0;
 }
@@ -189,16 +189,11 @@ int ipv4_packet_conn_set_multicast_interface(struct ipv4_packet_conn *c,
 					     int ifindex)
 {
 	int fd = ipv4__conn_check(c);
-	struct ip_mreqn mreqn = {.imr_ifindex = ifindex};
 	int err;
 
 	if (fd < 0)
 		return fd;
-	if (ifindex < 0)
-		return -EINVAL;
-	/* Linux takes an ip_mreqn here since 2.2; index 0 means "any". */
-	err = ipv4__sys_setsockopt(fd, IPPROTO_IP, IP_MULTICAST_IF, &mreqn,
-				   sizeof(mreqn));
+	err = ipv4_set_multicast_interface(fd, ifindex);
 	if (err < 0)
 		return err;
 	__atomic_store_n(&c->multicast_ifindex, ifindex, __ATOMIC_RELAXED);

@@ -134,6 +134,7 @@ static uint16_t trace_get16(const unsigned char *p)
 static int trace_send(const struct trace_config *cfg,
 		      struct ipv4_packet_conn *c, int ttl, uint16_t seq)
 {
+	static const char data[8] = "libipv4!"; /* 8 bytes, no NUL */
 	unsigned char msg[TRACE_ECHO_LEN] = {IPV4_ICMP_ECHO, 0};
 	uint16_t sum;
 	int r;
@@ -142,8 +143,7 @@ static int trace_send(const struct trace_config *cfg,
 	msg[5] = (unsigned char)cfg->id;
 	msg[6] = (unsigned char)(seq >> 8);
 	msg[7] = (unsigned char)seq;
-	/* NOLINTNEXTLINE(bugprone-not-null-terminated-result): payload bytes */
-	memcpy(msg + 8, "libipv4!", 8);
+	memcpy(msg + 8, data, sizeof(data));
 	sum = ipv4_checksum(msg, sizeof(msg));
 	msg[2] = (unsigned char)(sum >> 8);
 	msg[3] = (unsigned char)sum;
@@ -321,8 +321,7 @@ static int trace_run(const struct trace_config *cfg, struct ipv4_packet_conn *c)
 int cli_trace(int argc, char **argv)
 {
 	struct trace_config cfg;
-	/* Set for clang-analyzer, which cannot see that failures return. */
-	struct ipv4_packet_conn c = {.fd = -1};
+	struct ipv4_packet_conn c;
 	int help = 0;
 	int r;
 
