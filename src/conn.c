@@ -268,7 +268,9 @@ static int conn_strip_header(const unsigned char *head, unsigned char *buf,
 	count = count > from ? count - from : 0;
 	if (count > len - kept)
 		count = len - kept;
-	memcpy(buf + kept, spill + from, count);
+	/* memcpy() wants valid pointers even for 0 bytes, and buf may be NULL. */
+	if (count > 0)
+		memcpy(buf + kept, spill + from, count);
 	return (int)header_len;
 }
 

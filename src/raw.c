@@ -109,6 +109,7 @@ int ipv4_raw_conn_write_to(struct ipv4_raw_conn *c, const struct ipv4_header *h,
 	if (control_len < 0)
 		return control_len;
 
+	/* cppcheck-suppress unreadVariable ; sendmsg() reads it via msg */
 	iov[0].iov_len = (size_t)header_len;
 	dst.sin_addr = h->dst;
 	if (control_len > 0) {
