@@ -15,5 +15,6 @@
 #include "ipv4/icmp.h"
 #include "ipv4/bpf.h"
 #include "ipv4/conn.h"
+#include "ipv4/gso.h"
 
 #endif

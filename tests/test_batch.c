@@ -286,8 +286,8 @@ static void test_truncated_messages(struct ipv4_packet_conn *tx,
 }
 
 /*
- * 1100 messages: one call handles IPV4_BATCH_MAX (1024) of them, in chunks
- * whose later ones must not lose what is queued; the rest take a second
+ * 1100 messages: one call handles IPV4_BATCH_MAX (1024) of them in chunks,
+ * and its later chunks must not lose what is queued. The rest take a second
  * call.
  */
 static void test_over_batch_max(struct ipv4_packet_conn *tx,

@@ -114,12 +114,15 @@ static void control_check(struct shared *s,
 		atomic_inc(&s->bad);
 }
 
-static int send_one(struct shared *s, const unsigned char *p)
+/* Sends one payload; with cm (UDP only) it leaves by loopback, index 1. */
+static int send_one(struct shared *s, const unsigned char *p, int with_cm)
 {
+	struct ipv4_control_message cm = {.ifindex = 1};
 	struct ipv4_header h;
 
 	if (!s->raw)
-		return ipv4_packet_conn_write_to(s->conn, p, PAYLOAD_LEN, NULL,
+		return ipv4_packet_conn_write_to(s->conn, p, PAYLOAD_LEN,
+						 with_cm ? &cm : NULL,
 						 &s->self);
 	memset(&h, 0, sizeof(h));
 	h.ttl = 64;
@@ -166,7 +169,7 @@ static void *writer_main(void *arg)
 			n = send_batch(s, w->id, seq);
 		} else {
 			payload_fill(p, w->id, seq);
-			n = send_one(s, p) < 0 ? -1 : 1;
+			n = send_one(s, p, w->id == 1) < 0 ? -1 : 1;
 		}
 		if (n < 0) {
 			atomic_inc(&s->write_errors);
@@ -293,9 +296,17 @@ static void run(struct shared *s)
 	unsigned char stop[PAYLOAD_LEN];
 	int i;
 
-	/* A backstop: no read waits past this, whatever goes wrong. */
-	CHECK_OK(ipv4_packet_conn_set_read_deadline(s->conn, ipv4_now() +
-								 60000 * MS));
+	/*
+	 * A backstop, so that no read waits forever whatever goes wrong.
+	 * UDP readers take the fast path (no deadline, SO_RCVTIMEO instead),
+	 * raw readers the deadline path, where a datagram another reader took
+	 * between poll() and recvmsg() sends a reader back to wait.
+	 */
+	if (s->raw)
+		CHECK_OK(ipv4_packet_conn_set_read_deadline(
+			s->conn, ipv4_now() + 60000 * MS));
+	else
+		lab_recv_timeout(s->conn->fd, 60000);
 	for (i = 0; i < READERS; i++) {
 		rs[i] = (struct worker){s, i};
 		CHECK_FATAL(pthread_create(&readers[i], NULL, reader_main,
@@ -315,7 +326,7 @@ static void run(struct shared *s)
 	/* Each reader leaves at the first stop marker it reads. */
 	memset(stop, STOP_TAG, sizeof(stop));
 	for (i = 0; i < 5000 && atomic_load(&s->readers_done) < READERS; i++) {
-		send_one(s, stop);
+		send_one(s, stop, 0);
 		usleep(1000);
 	}
 	for (i = 0; i < READERS; i++)

@@ -2,7 +2,7 @@
 /*
  * Packet conn over ICMP sockets: echo through a raw IPPROTO_ICMP socket
  * (reads strip the IPv4 header and its options) and through an ICMP ping
- * socket (SOCK_DGRAM, no header). The peer's kernel answers the echo
+ * socket (SOCK_DGRAM, no header). The peer's kernel replies to the echo
  * requests.
  *
  * Lab: namespace a (eth-a 10.0.0.1/24) linked to namespace b (eth-b

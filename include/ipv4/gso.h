@@ -1,0 +1,156 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * UDP segmentation offload (GSO, UDP_SEGMENT, Linux 4.18) and receive
+ * coalescing (GRO, UDP_GRO, Linux 5.0) on a packet conn.
+ *
+ * A GSO send hands the kernel one buffer and a segment size. The kernel (or
+ * the device) cuts it into datagrams of segment_size bytes each, the last
+ * one possibly shorter, all with the same destination and control message.
+ * A GRO read returns several datagrams of one flow glued together, with the
+ * segment size in the control message (cm->segment_size); ipv4_gro_first()
+ * walks such a buffer one datagram at a time.
+ *
+ * Nothing here allocates memory or keeps state outside the caller's
+ * structs.
+ */
+#ifndef IPV4_GSO_H
+#define IPV4_GSO_H
+
+#include <stddef.h>
+#include <netinet/in.h>
+
+#include "ipv4/conn.h"
+#include "ipv4/control.h"
+#include "ipv4/version.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/*
+ * Segments per GSO send. Linux 4.18 introduced UDP_MAX_SEGMENTS as 64; newer
+ * kernels accept 128 (6.18 does), so 64 is the limit that every kernel with
+ * GSO takes.
+ */
+#define IPV4_GSO_MAX_SEGMENTS 64
+
+/*
+ * Payload bytes per GSO send: the 65535-byte IPv4 total length less the
+ * 20-byte IPv4 header and the 8-byte UDP header (ip_append_data() rejects
+ * more with EMSGSIZE).
+ */
+#define IPV4_GSO_MAX_PAYLOAD 65507
+
+/*
+ * Returns 1 if the kernel supports UDP_SEGMENT on fd (Linux 4.18 or later), 0
+ * if not, or a negative code for an fd that is no UDP socket. A device that
+ * cannot send GSO is found only by sending: ipv4_gso_write_to() then falls
+ * back to one datagram per segment.
+ */
+IPV4_EXPORT int ipv4_udp_gso_supported(int fd);
+
+/*
+ * Sets the socket's default segment size (UDP_SEGMENT), used by every send
+ * without a UDP_SEGMENT control message. Size 0 turns it off. Returns 0,
+ * IPV4_ERR_SEGMENT_SIZE outside 0 to IPV4_GSO_MAX_PAYLOAD, or -errno.
+ */
+IPV4_EXPORT int ipv4_set_udp_segment(int fd, int size);
+
+/* Returns the socket's default segment size, 0 when off, or -errno. */
+IPV4_EXPORT int ipv4_udp_segment(int fd);
+
+/*
+ * Turns receive coalescing (UDP_GRO) on or off. With it on, a read may return
+ * several datagrams in one buffer and cm->segment_size gives their size.
+ */
+IPV4_EXPORT int ipv4_set_udp_gro(int fd, int on);
+
+/* Returns 1 when UDP_GRO is on, 0 when off, or -errno. */
+IPV4_EXPORT int ipv4_udp_gro(int fd);
+
+/*
+ * Returns the number of datagrams a GSO send of len bytes in segments of
+ * segment_size makes (1 for len 0), or IPV4_ERR_SEGMENT_SIZE when
+ * segment_size is not 1 to IPV4_GSO_MAX_PAYLOAD, len exceeds
+ * IPV4_GSO_MAX_PAYLOAD or the count exceeds IPV4_GSO_MAX_SEGMENTS.
+ */
+IPV4_EXPORT int ipv4_gso_segments(size_t len, int segment_size);
+
+/*
+ * Sends len bytes to dst as datagrams of cm->segment_size bytes (the last
+ * one may be shorter) in one UDP_SEGMENT send, with the rest of cm (source
+ * address, interface) applied to each; cm->segment_size 0 sends one plain
+ * datagram. The limits of ipv4_gso_segments() are checked before any system
+ * call. Where the kernel or the route rejects GSO (EIO or EINVAL: xfrm, UDP
+ * checksums off with SO_NO_CHECK, a segment over the path MTU) the same
+ * datagrams go out as a batch instead. Returns len, the bytes sent before an
+ * error stopped such a fallback batch, or a negative code.
+ */
+IPV4_EXPORT int ipv4_gso_write_to(struct ipv4_packet_conn *c, const void *buf,
+				  size_t len,
+				  const struct ipv4_control_message *cm,
+				  const struct sockaddr_in *dst);
+
+/*
+ * Sends n messages as ipv4_packet_conn_write_batch() does, where a message
+ * whose control data contains a UDP_SEGMENT message (ipv4_control_marshal()
+ * with segment_size > 0) is a GSO send. Every such message is checked
+ * against the limits of ipv4_gso_segments() before any system call
+ * (IPV4_ERR_SEGMENT_SIZE). A GSO message the kernel rejects with EIO or
+ * EINVAL is sent again as one datagram per segment. Returns the messages
+ * sent; a message of which only the first datagrams of such a fallback went
+ * out counts as sent, with ms[i].len the bytes that did.
+ */
+IPV4_EXPORT int ipv4_gso_write_batch(struct ipv4_packet_conn *c,
+				     struct ipv4_message *ms, size_t n,
+				     int flags);
+
+/*
+ * One datagram of a coalesced (GRO) read: data and len. src and cm are
+ * those of the read and belong to every datagram of it, because Linux
+ * coalesces only datagrams of one flow with equal TTL and TOS
+ * (inet_gro_receive()). The other fields are private.
+ */
+struct ipv4_gro_segment {
+	const unsigned char *data;
+	size_t len;
+	struct sockaddr_in src;
+	struct ipv4_control_message cm;
+	const unsigned char *end;
+	size_t segment_size;
+	int done;
+};
+
+/*
+ * Starts a walk over the len bytes that one read put in buf, with the src
+ * and cm it returned (either may be NULL, and the segment then has zeros
+ *there). A cm->segment_size of 0 makes the whole buffer one datagram. Use as
+ *
+ *	for (ipv4_gro_first(&s, buf, n, &cm, &src); ipv4_gro_ok(&s);
+ *	     ipv4_gro_next(&s))
+ *		handle(s.data, s.len, &s.src, &s.cm);
+ */
+IPV4_EXPORT void ipv4_gro_first(struct ipv4_gro_segment *s, const void *buf,
+				size_t len,
+				const struct ipv4_control_message *cm,
+				const struct sockaddr_in *src);
+
+/*
+ * Starts a walk over message m of ipv4_packet_conn_read_batch(), parsing its
+ * control data. Returns 0, -EINVAL when m's data does not fit its first
+ * iovec, or the error of ipv4_control_parse().
+ */
+IPV4_EXPORT int ipv4_gro_first_message(struct ipv4_gro_segment *s,
+				       const struct ipv4_message *m);
+
+/* Returns 1 while s is at a datagram, 0 after the last one. */
+IPV4_EXPORT int ipv4_gro_ok(const struct ipv4_gro_segment *s);
+
+/* Moves s to the next datagram. */
+IPV4_EXPORT void ipv4_gro_next(struct ipv4_gro_segment *s);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
