@@ -41,9 +41,12 @@ int ipv4__conn_socket_kind(int fd)
 	/* UDP, UDP-Lite and ICMP ping sockets deliver no IPv4 header. */
 	if (type == SOCK_DGRAM)
 		return IPV4__KIND_DGRAM;
-	if (type == SOCK_RAW)
-		return IPV4__KIND_RAW;
-	return IPV4_ERR_INVALID_CONN_TYPE;
+	if (type != SOCK_RAW)
+		return IPV4_ERR_INVALID_CONN_TYPE;
+	/* IPPROTO_RAW sockets have IP_HDRINCL on from the start. */
+	if (ipv4__sys_getsockopt_int(fd, IPPROTO_IP, IP_HDRINCL, &err) != 0)
+		return IPV4__KIND_HDRINCL;
+	return err < 0 ? err : IPV4__KIND_RAW;
 }
 
 /* Returns the IPV4_CF_* flags the socket has on already, or -errno. */
@@ -265,7 +268,9 @@ static int conn_strip_header(const unsigned char *head, unsigned char *buf,
 	count = count > from ? count - from : 0;
 	if (count > len - kept)
 		count = len - kept;
-	memcpy(buf + kept, spill + from, count);
+	/* memcpy() wants valid pointers even for 0 bytes, and buf may be NULL. */
+	if (count > 0)
+		memcpy(buf + kept, spill + from, count);
 	return (int)header_len;
 }
 
