@@ -48,6 +48,42 @@ static inline void fuzz_check_parsed(const struct ipv4_header *h, int hl,
 	FUZZ_CHECK(h->flags <= 7 && h->frag_off <= 0x1fff);
 }
 
+/*
+ * Walk of any option bytes: every option lies inside them, each step
+ * advances, the walk ends cleanly or on a malformed option, and
+ * ipv4_option_find() agrees with it.
+ */
+static inline int fuzz_options_walk(const uint8_t *data, size_t size)
+{
+	const uint8_t *opt, *found, *first_of[256] = {0};
+	size_t rem, used = 0;
+	int end, r, type;
+
+	ipv4_option_for_each(opt, rem, data, size)
+	{
+		FUZZ_CHECK(opt == data + used);
+		FUZZ_CHECK(ipv4_option_len(opt) >= 1);
+		FUZZ_CHECK(ipv4_option_len(opt) <= rem);
+		FUZZ_CHECK(ipv4_option_data(opt) + ipv4_option_data_len(opt) ==
+			   opt + ipv4_option_len(opt));
+		if (first_of[opt[0]] == NULL)
+			first_of[opt[0]] = opt;
+		used += ipv4_option_len(opt);
+		FUZZ_CHECK(used + rem - ipv4_option_len(opt) == size);
+	}
+	end = ipv4_option_ok(opt, rem);
+	FUZZ_CHECK(end == 0 || end == IPV4_ERR_OPTION_MALFORMED);
+	for (type = 1; type < 256; type++) {
+		r = ipv4_option_find(data, size, (uint8_t)type, &found);
+		if (first_of[type] != NULL) {
+			FUZZ_CHECK(r == 1 && found == first_of[type]);
+		} else {
+			FUZZ_CHECK(r == end && found == NULL);
+		}
+	}
+	return 0;
+}
+
 /* Parse, format and checksum of any bytes: no crash, consistent results. */
 static inline int fuzz_header_parse(const uint8_t *data, size_t size)
 {
@@ -65,6 +101,7 @@ static inline int fuzz_header_parse(const uint8_t *data, size_t size)
 	fuzz_check_parsed(&h, hl, size);
 	FUZZ_CHECK(valid == (ipv4_checksum(data, (size_t)hl) == 0));
 	FUZZ_CHECK(ipv4_header_format(&h, line, sizeof(line)) > 0);
+	fuzz_options_walk(h.options, h.options_len);
 	return 0;
 }
 

@@ -41,9 +41,12 @@ int ipv4__conn_socket_kind(int fd)
 	/* UDP, UDP-Lite and ICMP ping sockets deliver no IPv4 header. */
 	if (type == SOCK_DGRAM)
 		return IPV4__KIND_DGRAM;
-	if (type == SOCK_RAW)
-		return IPV4__KIND_RAW;
-	return IPV4_ERR_INVALID_CONN_TYPE;
+	if (type != SOCK_RAW)
+		return IPV4_ERR_INVALID_CONN_TYPE;
+	/* IPPROTO_RAW sockets have IP_HDRINCL on from the start. */
+	if (ipv4__sys_getsockopt_int(fd, IPPROTO_IP, IP_HDRINCL, &err) != 0)
+		return IPV4__KIND_HDRINCL;
+	return err < 0 ? err : IPV4__KIND_RAW;
 }
 
 /* Returns the IPV4_CF_* flags the socket has on already, or -errno. */

@@ -27,6 +27,7 @@ static const struct {
     {"fuzz_header_roundtrip", fuzz_header_roundtrip},
     {"fuzz_control_parse", fuzz_control_parse},
     {"fuzz_control_roundtrip", fuzz_control_roundtrip},
+    {"fuzz_options_walk", fuzz_options_walk},
 };
 
 /* Reads path into a buffer of exactly its size, so ASan reports over-reads. */

@@ -5,7 +5,9 @@
  * control message must name the group, the receiving veth and the TTL the
  * sender set. Leaving a group, turning loopback off and joining on the
  * other interface each stop delivery, which is checked by waiting QUIET_MS
- * after the same path has been shown to deliver.
+ * after the same path has been shown to deliver. The same holds for ICMP
+ * echo requests sent to a group over raw sockets, through packet conns and
+ * raw conns.
  */
 #include <errno.h>
 #include <poll.h>
@@ -140,8 +142,8 @@ static void test_control_message(void)
 	static const int ttls[] = {1, 7, 255};
 	struct ipv4_packet_conn rx;
 	struct ipv4_control_message cm;
-	struct sockaddr_in src;
-	struct sockaddr_in from;
+	struct sockaddr_in src = {0};
+	struct sockaddr_in from = {0};
 	socklen_t from_len = sizeof(from);
 	int tx = open_sender(tx_if0, 1);
 	char buf[64];
@@ -352,6 +354,221 @@ static void test_join_by_route(void)
 	ipv4_packet_conn_close(&rx);
 }
 
+#define ECHO_DATA "HELLO-R-U-THERE"
+#define ECHO_LEN (8 + sizeof(ECHO_DATA) - 1)
+
+/* Builds an ICMP echo request with identifier 0x1234 and sequence seq. */
+static void build_echo(unsigned char *buf, int seq)
+{
+	uint16_t sum;
+
+	memset(buf, 0, 8);
+	buf[0] = IPV4_ICMP_ECHO;
+	buf[4] = 0x12;
+	buf[5] = 0x34;
+	buf[6] = (unsigned char)(seq >> 8);
+	buf[7] = (unsigned char)seq;
+	memcpy(buf + 8, ECHO_DATA, ECHO_LEN - 8);
+	sum = htons(ipv4_checksum(buf, ECHO_LEN));
+	memcpy(buf + 2, &sum, 2);
+}
+
+/* A group to join, and the one source to join it with (NULL: any). */
+struct icmp_group {
+	const char *group;
+	const char *source;
+};
+
+static const struct icmp_group icmp_groups[] = {
+    {"224.0.0.254", NULL}, /* RFC 4727 experimental group */
+    {"232.0.1.254", "10.0.1.1"},
+};
+
+static void join_icmp_group(int fd, const struct icmp_group *g)
+{
+	struct sockaddr_in group = lab_addr(g->group, 0);
+	struct sockaddr_in source;
+
+	if (g->source == NULL) {
+		CHECK_OK(ipv4_join_group(fd, rx_if0, sa(&group)));
+		return;
+	}
+	source = lab_addr(g->source, 0);
+	CHECK_OK(ipv4_join_source_group(fd, rx_if0, sa(&group), sa(&source)));
+}
+
+static void check_control(const struct ipv4_control_message *cm, int on,
+			  const char *group, int ttl)
+{
+	struct in_addr want;
+
+	inet_pton(AF_INET, group, &want);
+	if (!on) {
+		CHECK_INT_EQ(cm->ttl, 0);
+		CHECK_INT_EQ(cm->ifindex, 0);
+		CHECK_INT_EQ(cm->dst.s_addr, 0);
+		return;
+	}
+	CHECK_INT_EQ(ntohl(cm->dst.s_addr), ntohl(want.s_addr));
+	CHECK_INT_EQ(cm->ifindex, rx_if0);
+	CHECK_INT_EQ(cm->ttl, ttl);
+}
+
+/*
+ * Sends one echo request from tx to group g with TTL ttl, and checks what rx
+ * reads with its control messages on or off.
+ */
+static void icmp_round(struct ipv4_packet_conn *tx, struct ipv4_packet_conn *rx,
+		       size_t g, int ttl, int on)
+{
+	struct sockaddr_in dst = lab_addr(icmp_groups[g].group, 0);
+	unsigned char echo[ECHO_LEN];
+	unsigned char buf[128];
+	struct ipv4_control_message cm;
+	struct sockaddr_in src;
+	int n;
+
+	build_echo(echo, ttl);
+	CHECK_OK(ipv4_packet_conn_set_control_message(rx, IPV4_CF_ALL, on));
+	CHECK_OK(ipv4_set_multicast_ttl(tx->fd, ttl));
+	n = ipv4_packet_conn_write_to(tx, echo, ECHO_LEN, NULL, &dst);
+	CHECK_INT_EQ(n, ECHO_LEN);
+
+	n = ipv4_packet_conn_read_from(rx, buf, sizeof(buf), &cm, &src);
+	CHECK_INT_EQ(n, ECHO_LEN);
+	if (n != ECHO_LEN)
+		return;
+	CHECK_MEM_EQ(buf, echo, ECHO_LEN);
+	CHECK_INT_EQ(ntohl(src.sin_addr.s_addr), 0x0a000101);
+	check_control(&cm, on, icmp_groups[g].group, ttl);
+}
+
+static int open_icmp_socket(const char *ns)
+{
+	return lab_socket(ns, AF_INET, SOCK_RAW, IPPROTO_ICMP);
+}
+
+/*
+ * Echo requests to a group over raw ICMP sockets through packet conns: the
+ * read returns the ICMP message alone, and the control message follows the
+ * flags as they are toggled on, off and on, with the TTL set by
+ * ipv4_set_multicast_ttl().
+ */
+static void test_icmp_packet_conn(void)
+{
+	size_t g;
+
+	for (g = 0; g < 2; g++) {
+		struct ipv4_packet_conn tx;
+		struct ipv4_packet_conn rx;
+
+		CHECK_FATAL(
+		    ipv4_packet_conn_init(&tx, open_icmp_socket("tx")) == 0);
+		CHECK_FATAL(
+		    ipv4_packet_conn_init(&rx, open_icmp_socket("rx")) == 0);
+		lab_recv_timeout(rx.fd, RECV_MS);
+		join_icmp_group(rx.fd, &icmp_groups[g]);
+		CHECK_OK(ipv4_packet_conn_set_multicast_interface(&tx, tx_if0));
+
+		icmp_round(&tx, &rx, g, 1, 1);
+		icmp_round(&tx, &rx, g, 2, 0);
+		icmp_round(&tx, &rx, g, 3, 1);
+		ipv4_packet_conn_close(&tx);
+		ipv4_packet_conn_close(&rx);
+	}
+}
+
+/* Sends an echo request with TOS and TTL tos_ttl in a header of our own. */
+static void write_raw_echo(struct ipv4_raw_conn *tx, const char *src,
+			   const char *group, int tos_ttl, int seq)
+{
+	struct ipv4_header h;
+	unsigned char echo[ECHO_LEN];
+
+	memset(&h, 0, sizeof(h));
+	h.version = IPV4_VERSION;
+	h.header_len = IPV4_HEADER_LEN;
+	h.tos = (uint8_t)tos_ttl;
+	h.ttl = (uint8_t)tos_ttl;
+	h.protocol = IPV4_ICMP_PROTOCOL;
+	h.total_len = (uint16_t)(IPV4_HEADER_LEN + ECHO_LEN);
+	if (src != NULL)
+		inet_pton(AF_INET, src, &h.src);
+	inet_pton(AF_INET, group, &h.dst);
+	build_echo(echo, seq);
+	CHECK_INT_EQ(ipv4_raw_conn_write_to(tx, &h, echo, ECHO_LEN, NULL),
+		     IPV4_HEADER_LEN + ECHO_LEN);
+}
+
+/*
+ * Sends one echo request from tx to group g with TOS and TTL tos_ttl, and
+ * checks what rx reads. For a source-specific group a packet from 10.0.1.3
+ * goes first, and the source filter must drop it.
+ */
+static void raw_round(struct ipv4_raw_conn *tx, struct ipv4_raw_conn *rx,
+		      size_t g, int tos_ttl, int on)
+{
+	const char *group = icmp_groups[g].group;
+	unsigned char expected[ECHO_LEN];
+	unsigned char buf[128];
+	struct ipv4_control_message cm;
+	struct ipv4_header h;
+	struct in_addr dst;
+	int n;
+
+	inet_pton(AF_INET, group, &dst);
+	CHECK_OK(
+	    ipv4_packet_conn_set_control_message(&rx->conn, IPV4_CF_ALL, on));
+	if (icmp_groups[g].source != NULL)
+		write_raw_echo(tx, "10.0.1.3", group, tos_ttl, 99);
+	write_raw_echo(tx, NULL, group, tos_ttl, tos_ttl);
+	build_echo(expected, tos_ttl);
+
+	n = ipv4_raw_conn_read_from(rx, buf, sizeof(buf), &h, &cm);
+	CHECK_INT_EQ(n, ECHO_LEN);
+	if (n != ECHO_LEN)
+		return;
+	CHECK_MEM_EQ(buf + h.header_len, expected, ECHO_LEN);
+	CHECK_INT_EQ(h.tos, tos_ttl);
+	CHECK_INT_EQ(h.ttl, tos_ttl);
+	CHECK_INT_EQ(h.protocol, IPV4_ICMP_PROTOCOL);
+	CHECK_INT_EQ(ntohl(h.src.s_addr), 0x0a000101); /* filled in */
+	CHECK_INT_EQ(h.dst.s_addr, dst.s_addr);
+	check_control(&cm, on, group, tos_ttl);
+}
+
+/*
+ * Echo requests to a group through raw conns: the read returns the header
+ * as sent (TOS and TTL from the header, source filled by the kernel) and
+ * the control message follows the flags.
+ */
+static void test_raw_conn(void)
+{
+	size_t g;
+
+	lab_must("ip -n tx addr add 10.0.1.3/24 dev tx-if0");
+	for (g = 0; g < 2; g++) {
+		struct ipv4_raw_conn tx;
+		struct ipv4_raw_conn rx;
+
+		CHECK_FATAL(ipv4_raw_conn_init(&tx, open_icmp_socket("tx")) ==
+			    0);
+		CHECK_FATAL(ipv4_raw_conn_init(&rx, open_icmp_socket("rx")) ==
+			    0);
+		lab_recv_timeout(rx.conn.fd, RECV_MS);
+		join_icmp_group(rx.conn.fd, &icmp_groups[g]);
+		CHECK_OK(ipv4_set_multicast_interface(tx.conn.fd, tx_if0));
+
+		raw_round(&tx, &rx, g, 1, 1);
+		raw_round(&tx, &rx, g, 2, 0);
+		raw_round(&tx, &rx, g, 3, 1);
+		check_quiet(&rx.conn);
+		ipv4_packet_conn_close(&tx.conn);
+		ipv4_packet_conn_close(&rx.conn);
+	}
+	lab_must("ip -n tx addr del 10.0.1.3/24 dev tx-if0");
+}
+
 int main(void)
 {
 	lab_init();
@@ -362,5 +579,7 @@ int main(void)
 	test_sockets_sharing_port();
 	test_groups_on_interfaces();
 	test_join_by_route();
+	test_icmp_packet_conn();
+	test_raw_conn();
 	return check_exit();
 }
