@@ -9,6 +9,7 @@
 #include "ipv4/version.h"
 #include "ipv4/error.h"
 #include "ipv4/header.h"
+#include "ipv4/options.h"
 #include "ipv4/control.h"
 #include "ipv4/sockopt.h"
 #include "ipv4/icmp.h"

@@ -18,7 +18,7 @@
 /* Messages per system call: 64 mmsghdrs take 4 KiB of stack on LP64. */
 #define BATCH_CHUNK 64
 
-/* The most iovecs a message may have (UIO_MAXIOV in the kernel). */
+/* The maximum iovecs per message (UIO_MAXIOV in the kernel). */
 #define BATCH_IOV_MAX 1024
 
 enum batch_direction {

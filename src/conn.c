@@ -41,9 +41,12 @@ int ipv4__conn_socket_kind(int fd)
 	/* UDP, UDP-Lite and ICMP ping sockets deliver no IPv4 header. */
 	if (type == SOCK_DGRAM)
 		return IPV4__KIND_DGRAM;
-	if (type == SOCK_RAW)
-		return IPV4__KIND_RAW;
-	return IPV4_ERR_INVALID_CONN_TYPE;
+	if (type != SOCK_RAW)
+		return IPV4_ERR_INVALID_CONN_TYPE;
+	/* IPPROTO_RAW sockets have IP_HDRINCL on from the start. */
+	if (ipv4__sys_getsockopt_int(fd, IPPROTO_IP, IP_HDRINCL, &err) != 0)
+		return IPV4__KIND_HDRINCL;
+	return err < 0 ? err : IPV4__KIND_RAW;
 }
 
 /* Returns the IPV4_CF_* flags the socket has on already, or -errno. */
@@ -81,7 +84,7 @@ int ipv4__conn_setup(struct ipv4_packet_conn *c, int fd, int kind)
 	__atomic_store_n(&c->read_deadline, 0, __ATOMIC_RELAXED);
 	__atomic_store_n(&c->write_deadline, 0, __ATOMIC_RELAXED);
 	__atomic_store_n(&c->lock, 0, __ATOMIC_RELAXED);
-	/* Last, so that a thread that sees the fd sees every field above. */
+	/* Stored last, so that a conn with a valid fd has the fields above. */
 	__atomic_store_n(&c->fd, fd, __ATOMIC_RELEASE);
 	return 0;
 }
@@ -189,16 +192,11 @@ int ipv4_packet_conn_set_multicast_interface(struct ipv4_packet_conn *c,
 					     int ifindex)
 {
 	int fd = ipv4__conn_check(c);
-	struct ip_mreqn mreqn = {.imr_ifindex = ifindex};
 	int err;
 
 	if (fd < 0)
 		return fd;
-	if (ifindex < 0)
-		return -EINVAL;
-	/* Linux takes an ip_mreqn here since 2.2; index 0 means "any". */
-	err = ipv4__sys_setsockopt(fd, IPPROTO_IP, IP_MULTICAST_IF, &mreqn,
-				   sizeof(mreqn));
+	err = ipv4_set_multicast_interface(fd, ifindex);
 	if (err < 0)
 		return err;
 	__atomic_store_n(&c->multicast_ifindex, ifindex, __ATOMIC_RELAXED);
@@ -270,7 +268,9 @@ static int conn_strip_header(const unsigned char *head, unsigned char *buf,
 	count = count > from ? count - from : 0;
 	if (count > len - kept)
 		count = len - kept;
-	memcpy(buf + kept, spill + from, count);
+	/* memcpy() wants valid pointers even for 0 bytes, and buf may be NULL. */
+	if (count > 0)
+		memcpy(buf + kept, spill + from, count);
 	return (int)header_len;
 }
 

@@ -5,8 +5,8 @@
  *
  * The conn fields that several threads may touch (fd, control_flags,
  * multicast_ifindex, the deadlines and lock) are plain integers in the public
- * struct, so that C++ and older compilers can include it; every access goes
- * through the __atomic builtins below, which gcc and clang both provide.
+ * struct, so that C++ and older compilers can include it. Every access goes
+ * through the __atomic builtins, which gcc and clang both provide.
  */
 #ifndef IPV4_CONN_INTERNAL_H
 #define IPV4_CONN_INTERNAL_H
@@ -75,8 +75,9 @@ int ipv4__conn_socket_kind(int fd);
 int ipv4__conn_setup(struct ipv4_packet_conn *c, int fd, int kind);
 
 /*
- * Makes one recvmsg() or sendmsg() that honours the conn's read or write
- * deadline. Returns the bytes, -errno or IPV4_ERR_TIMEOUT.
+ * Receives or sends one datagram with recvmsg() or sendmsg(), honouring the
+ * conn's read or write deadline. Returns the bytes, -errno or
+ * IPV4_ERR_TIMEOUT.
  */
 int ipv4__conn_recvmsg(const struct ipv4_packet_conn *c, int fd,
 		       struct msghdr *msg);

@@ -21,7 +21,7 @@ int64_t ipv4_now(void)
 {
 	struct timespec ts;
 
-	/* CLOCK_MONOTONIC always exists on Linux, so this cannot fail. */
+	/* With a valid clock and pointer, clock_gettime() cannot fail. */
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }

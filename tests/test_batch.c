@@ -28,6 +28,7 @@ struct batch {
 	struct iovec iov[MAX_MSGS][2];
 	unsigned char data[MAX_MSGS][PAYLOAD_MAX];
 	union {
+		/* cppcheck-suppress unusedStructMember ; only aligns buf */
 		size_t align; /* as struct cmsghdr */
 		unsigned char buf[IPV4_CONTROL_RECV_MAX];
 	} control[MAX_MSGS];
@@ -47,7 +48,7 @@ static size_t payload_len(size_t i)
 
 static unsigned char payload_byte(int round, size_t i, size_t j)
 {
-	return (unsigned char)(round * 31 + i * 7 + j);
+	return (unsigned char)((size_t)round * 31 + i * 7 + j);
 }
 
 /*
@@ -286,8 +287,8 @@ static void test_truncated_messages(struct ipv4_packet_conn *tx,
 }
 
 /*
- * 1100 messages: one call handles IPV4_BATCH_MAX (1024) of them, in chunks
- * whose later ones must not lose what is queued; the rest take a second
+ * 1100 messages: one call handles IPV4_BATCH_MAX (1024) of them in chunks,
+ * and its later chunks must not lose what is queued. The rest take a second
  * call.
  */
 static void test_over_batch_max(struct ipv4_packet_conn *tx,

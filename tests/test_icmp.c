@@ -173,6 +173,7 @@ static void send_echo(int fd, uint16_t id, uint16_t seq)
 	msg[5] = (uint8_t)id;
 	msg[6] = (uint8_t)(seq >> 8);
 	msg[7] = (uint8_t)seq;
+	/* NOLINTNEXTLINE(bugprone-not-null-terminated-result): payload bytes */
 	memcpy(msg + 8, "libipv4!", 8);
 	sum = ipv4_checksum(msg, sizeof(msg));
 	msg[2] = (uint8_t)(sum >> 8);

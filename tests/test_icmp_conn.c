@@ -2,7 +2,7 @@
 /*
  * Packet conn over ICMP sockets: echo through a raw IPPROTO_ICMP socket
  * (reads strip the IPv4 header and its options) and through an ICMP ping
- * socket (SOCK_DGRAM, no header). The peer's kernel answers the echo
+ * socket (SOCK_DGRAM, no header). The peer's kernel replies to the echo
  * requests.
  *
  * Lab: namespace a (eth-a 10.0.0.1/24) linked to namespace b (eth-b
@@ -37,6 +37,7 @@ static size_t echo_request(unsigned char *buf, uint16_t id, uint16_t seq,
 	buf[5] = (unsigned char)id;
 	buf[6] = (unsigned char)(seq >> 8);
 	buf[7] = (unsigned char)seq;
+	/* NOLINTNEXTLINE(bugprone-not-null-terminated-result): payload bytes */
 	memcpy(buf + 8, data, strlen(data));
 	sum = ipv4_checksum(buf, len);
 	buf[2] = (unsigned char)(sum >> 8);

@@ -3,7 +3,6 @@
 #include <limits.h>
 #include <math.h>
 #include <net/if.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,25 +10,6 @@
 
 #include "ipv4.h"
 #include "cli.h"
-
-int cli_usage_error(const char *cmd, const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "ipv4 %s: ", cmd);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	return CLI_USAGE;
-}
-
-int cli_failure(const char *cmd, const char *what, int code)
-{
-	fprintf(stderr, "ipv4 %s: %s failed: %s (%s)\n", cmd, what,
-		ipv4_strerror(code), ipv4_err_name(code));
-	return CLI_FAILURE;
-}
 
 static struct cli_option *cli_find_option(struct cli_option *opts, size_t nopts,
 					  const char *name, size_t len)

@@ -9,9 +9,13 @@
 #ifndef IPV4_TOOL_CLI_H
 #define IPV4_TOOL_CLI_H
 
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <netinet/in.h>
+
+#include "ipv4.h"
 
 /* Exit statuses of the tool. */
 enum cli_status {
@@ -43,15 +47,33 @@ struct cli_args {
 int cli_parse(const char *cmd, int argc, char **argv, struct cli_option *opts,
 	      size_t nopts, struct cli_args *args);
 
-/* Prints "ipv4 CMD: MESSAGE" on stderr and returns CLI_USAGE. */
-int cli_usage_error(const char *cmd, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+/*
+ * Prints "ipv4 CMD: MESSAGE" on stderr and returns CLI_USAGE. Inline, so that
+ * clang-analyzer sees the return value in every file that calls it.
+ */
+__attribute__((format(printf, 2, 3))) static inline int
+cli_usage_error(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "ipv4 %s: ", cmd);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return CLI_USAGE;
+}
 
 /*
  * Prints "ipv4 CMD: WHAT failed: MESSAGE (NAME)" for a library code on
  * stderr and returns CLI_FAILURE.
  */
-int cli_failure(const char *cmd, const char *what, int code);
+static inline int cli_failure(const char *cmd, const char *what, int code)
+{
+	fprintf(stderr, "ipv4 %s: %s failed: %s (%s)\n", cmd, what,
+		ipv4_strerror(code), ipv4_err_name(code));
+	return CLI_FAILURE;
+}
 
 /* Checks the number of positional arguments against min and max. */
 int cli_check_args(const char *cmd, const struct cli_args *args, int min,

@@ -119,11 +119,10 @@ static int listen_open(const struct listen_config *cfg,
 
 static void listen_print_data(const unsigned char *data, size_t len)
 {
-	size_t shown = len < LISTEN_DATA_SHOWN ? len : LISTEN_DATA_SHOWN;
 	size_t i;
 
 	fputs(" data=\"", stdout);
-	for (i = 0; i < shown; i++) {
+	for (i = 0; i < len && i < LISTEN_DATA_SHOWN; i++) {
 		if (data[i] == '"' || data[i] == '\\')
 			printf("\\%c", data[i]);
 		else if (isprint(data[i]))
@@ -131,7 +130,7 @@ static void listen_print_data(const unsigned char *data, size_t len)
 		else
 			printf("\\x%02x", data[i]);
 	}
-	fputs(shown < len ? "\"..." : "\"", stdout);
+	fputs(len > LISTEN_DATA_SHOWN ? "\"..." : "\"", stdout);
 }
 
 static void listen_print(const unsigned char *data, size_t len,

@@ -134,6 +134,7 @@ static uint16_t trace_get16(const unsigned char *p)
 static int trace_send(const struct trace_config *cfg,
 		      struct ipv4_packet_conn *c, int ttl, uint16_t seq)
 {
+	static const char data[8] = "libipv4!"; /* 8 bytes, no NUL */
 	unsigned char msg[TRACE_ECHO_LEN] = {IPV4_ICMP_ECHO, 0};
 	uint16_t sum;
 	int r;
@@ -142,7 +143,7 @@ static int trace_send(const struct trace_config *cfg,
 	msg[5] = (unsigned char)cfg->id;
 	msg[6] = (unsigned char)(seq >> 8);
 	msg[7] = (unsigned char)seq;
-	memcpy(msg + 8, "libipv4!", 8);
+	memcpy(msg + 8, data, sizeof(data));
 	sum = ipv4_checksum(msg, sizeof(msg));
 	msg[2] = (unsigned char)(sum >> 8);
 	msg[3] = (unsigned char)sum;

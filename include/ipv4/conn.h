@@ -9,8 +9,10 @@
  *
  * Both are plain structs the caller allocates. Their fields are private: use
  * the functions. After ipv4_packet_conn_init() every function below may be
- * called from several threads at once on the same conn. No function
- * allocates memory.
+ * called from several threads at once on the same conn, except init and
+ * close themselves: closing while another thread is inside a call may let
+ * that call use an fd number that has been reused. No function allocates
+ * memory.
  *
  * Blocking follows the fd: a non-blocking fd (O_NONBLOCK when the conn was
  * initialised) returns -EAGAIN instead of waiting, deadlines or not. On a
@@ -85,7 +87,7 @@ ipv4_packet_conn_multicast_interface(struct ipv4_packet_conn *c);
 /*
  * Receives one datagram into buf. src and cm may be NULL. Returns the bytes
  * received. A datagram longer than len returns IPV4_ERR_TRUNCATED, with the
- * first len bytes in buf and src and cm filled; ancillary data cut short by
+ * first len bytes in buf and src and cm filled. Ancillary data cut short by
  * the kernel returns IPV4_ERR_CONTROL_TRUNCATED, with buf and src filled and
  * cm holding what arrived. When both happen, IPV4_ERR_TRUNCATED is the one
  * returned. On a raw socket (ICMP, say) the IPv4 header and its options
@@ -179,9 +181,11 @@ IPV4_EXPORT int ipv4_packet_conn_write_batch(struct ipv4_packet_conn *c,
 					     int flags);
 
 /*
- * Wraps an AF_INET SOCK_RAW socket and turns IP_HDRINCL on. Other functions
- * take &c->conn: control messages, deadlines, multicast interface, batches
- * (which keep the IPv4 header in the received bytes).
+ * Wraps an AF_INET SOCK_RAW socket and turns IP_HDRINCL on. Returns 0, the
+ * errors of ipv4_packet_conn_init(), or IPV4_ERR_INVALID_CONN_TYPE for a
+ * socket that is not SOCK_RAW. Other functions take &c->conn: control
+ * messages, deadlines, multicast interface, batches (which keep the IPv4
+ * header in the received bytes).
  */
 IPV4_EXPORT int ipv4_raw_conn_init(struct ipv4_raw_conn *c, int fd);
 
@@ -190,7 +194,7 @@ IPV4_EXPORT int ipv4_raw_conn_init(struct ipv4_raw_conn *c, int fd);
  * into h. Returns the payload length; the payload starts at
  * buf + h->header_len. A datagram longer than len returns
  * IPV4_ERR_TRUNCATED, with h filled when the header fit in buf and zeroed
- * when it did not; the parse never reads beyond the bytes received. A
+ * when it did not. The parse never reads beyond the bytes received. A
  * malformed header returns the parse error of ipv4_header_parse().
  */
 IPV4_EXPORT int ipv4_raw_conn_read_from(struct ipv4_raw_conn *c, void *buf,
@@ -200,8 +204,9 @@ IPV4_EXPORT int ipv4_raw_conn_read_from(struct ipv4_raw_conn *c, void *buf,
 /*
  * Sends h and len payload bytes to h->dst. The kernel always rewrites the
  * total length and checksum, and fills id and src when they are 0. Returns
- * the bytes sent, header included, a header marshal error, or -EMSGSIZE
- * when the datagram would exceed 65535 bytes.
+ * the bytes sent, header included, a header marshal error, -EMSGSIZE
+ * when the datagram would exceed 65535 bytes, or IPV4_ERR_INVALID_CONN_TYPE
+ * on a socket without IP_HDRINCL.
  */
 IPV4_EXPORT int ipv4_raw_conn_write_to(struct ipv4_raw_conn *c,
 				       const struct ipv4_header *h,

@@ -46,7 +46,9 @@ extern "C" {
 	X(EMPTY_PROGRAM, -4017, "BPF program has no instructions")             \
 	X(SEGMENT_SIZE, -4018,                                                 \
 	  "UDP segment size or count outside the kernel's GSO limits")         \
-	X(NOT_SUPPORTED, -4019, "not supported by this kernel or device")
+	X(NOT_SUPPORTED, -4019, "not supported by this kernel or device")      \
+	X(OPTION_MALFORMED, -4020,                                             \
+	  "IPv4 option length is under 2 or runs past the options")
 
 enum ipv4_error {
 #define IPV4_ERROR_ENUM(name, value, message) IPV4_ERR_##name = (value),

@@ -1,0 +1,9 @@
+/* SPDX-License-Identifier: MIT */
+#include "targets.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	return fuzz_control_parse(data, size);
+}

@@ -1,0 +1,585 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Any-source multicast between two namespaces linked by two veth pairs. The
+ * sender is in tx, the receivers are in rx, and each received datagram's
+ * control message must name the group, the receiving veth and the TTL the
+ * sender set. Leaving a group, turning loopback off and joining on the
+ * other interface each stop delivery, which is checked by waiting QUIET_MS
+ * after the same path has been shown to deliver. The same holds for ICMP
+ * echo requests sent to a group over raw sockets, through packet conns and
+ * raw conns.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <stdint.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+
+#include "lab.h"
+
+#define QUIET_MS 300 /* how long "nothing arrives" is watched for */
+#define RECV_MS 2000 /* maximum wait for a datagram that must arrive */
+
+/* Interface indexes, filled by build_lab(). */
+static int tx_if0;
+static int tx_if1;
+static int rx_if0;
+static int rx_if1;
+
+/*
+ * tx-if0 10.0.1.1/24 <-> rx-if0 10.0.1.2/24
+ * tx-if1 10.0.2.1/24 <-> rx-if1 10.0.2.2/24
+ */
+static void build_lab(void)
+{
+	lab_ns("tx");
+	lab_ns("rx");
+	lab_veth("tx", "tx-if0", "10.0.1.1/24", "rx", "rx-if0", "10.0.1.2/24");
+	lab_veth("tx", "tx-if1", "10.0.2.1/24", "rx", "rx-if1", "10.0.2.2/24");
+	tx_if0 = lab_ifindex("tx", "tx-if0");
+	tx_if1 = lab_ifindex("tx", "tx-if1");
+	rx_if0 = lab_ifindex("rx", "rx-if0");
+	rx_if1 = lab_ifindex("rx", "rx-if1");
+}
+
+static const struct sockaddr *sa(const struct sockaddr_in *sin)
+{
+	return (const struct sockaddr *)sin;
+}
+
+/* Returns a UDP socket in tx that sends multicast by ifindex with ttl. */
+static int open_sender(int ifindex, int ttl)
+{
+	int fd = lab_udp("tx", "0.0.0.0", 0);
+
+	CHECK_OK(ipv4_set_multicast_interface(fd, ifindex));
+	CHECK_OK(ipv4_set_multicast_ttl(fd, ttl));
+	return fd;
+}
+
+static void send_text(int fd, const char *group, uint16_t port,
+		      const char *text)
+{
+	struct sockaddr_in dst = lab_addr(group, port);
+	size_t len = strlen(text);
+
+	CHECK_INT_EQ(sendto(fd, text, len, 0, sa(&dst), sizeof(dst)), len);
+}
+
+/*
+ * Opens a receiver in ns on 0.0.0.0:port with every control message on. A
+ * read waits at most RECV_MS.
+ */
+static void open_receiver(struct ipv4_packet_conn *c, const char *ns,
+			  uint16_t port)
+{
+	int fd = lab_udp(ns, "0.0.0.0", port);
+
+	lab_recv_timeout(fd, RECV_MS);
+	CHECK_FATAL(ipv4_packet_conn_init(c, fd) == 0);
+	CHECK_OK(ipv4_packet_conn_set_control_message(c, IPV4_CF_ALL, 1));
+}
+
+static void join(struct ipv4_packet_conn *c, int ifindex, const char *group)
+{
+	struct sockaddr_in g = lab_addr(group, 0);
+
+	CHECK_OK(ipv4_join_group(c->fd, ifindex, sa(&g)));
+}
+
+static void leave(struct ipv4_packet_conn *c, int ifindex, const char *group)
+{
+	struct sockaddr_in g = lab_addr(group, 0);
+
+	CHECK_OK(ipv4_leave_group(c->fd, ifindex, sa(&g)));
+}
+
+/* What a received datagram must carry. */
+struct expected {
+	const char *text;
+	const char *group;
+	const char *src;
+	int ifindex;
+	int ttl;
+};
+
+static void check_datagram(struct ipv4_packet_conn *c,
+			   const struct expected *want)
+{
+	struct ipv4_control_message cm;
+	struct sockaddr_in src;
+	struct in_addr group;
+	struct in_addr source;
+	char buf[256];
+	int n;
+
+	inet_pton(AF_INET, want->group, &group);
+	inet_pton(AF_INET, want->src, &source);
+	memset(&src, 0, sizeof(src));
+	n = ipv4_packet_conn_read_from(c, buf, sizeof(buf), &cm, &src);
+	CHECK_INT_EQ(n, strlen(want->text));
+	if (n < 0)
+		return;
+	CHECK_MEM_EQ(buf, want->text, strlen(want->text));
+	CHECK_INT_EQ(ntohl(cm.dst.s_addr), ntohl(group.s_addr));
+	CHECK_INT_EQ(cm.ifindex, want->ifindex);
+	CHECK_INT_EQ(cm.ttl, want->ttl);
+	CHECK_INT_EQ(ntohl(src.sin_addr.s_addr), ntohl(source.s_addr));
+}
+
+static void check_quiet(struct ipv4_packet_conn *c)
+{
+	struct pollfd pfd = {.fd = c->fd, .events = POLLIN};
+
+	CHECK_INT_EQ(poll(&pfd, 1, QUIET_MS), 0);
+}
+
+static void test_control_message(void)
+{
+	static const int ttls[] = {1, 7, 255};
+	struct ipv4_packet_conn rx;
+	struct ipv4_control_message cm;
+	struct sockaddr_in src;
+	struct sockaddr_in from;
+	socklen_t from_len = sizeof(from);
+	int tx = open_sender(tx_if0, 1);
+	char buf[64];
+	size_t i;
+
+	open_receiver(&rx, "rx", 5001);
+	join(&rx, rx_if0, "239.1.1.1");
+	for (i = 0; i < sizeof(ttls) / sizeof(ttls[0]); i++) {
+		struct expected want = {"ttl", "239.1.1.1", "10.0.1.1", rx_if0,
+					ttls[i]};
+
+		CHECK_OK(ipv4_set_multicast_ttl(tx, ttls[i]));
+		CHECK_INT_EQ(ipv4_multicast_ttl(tx), ttls[i]);
+		send_text(tx, "239.1.1.1", 5001, "ttl");
+		check_datagram(&rx, &want);
+	}
+
+	/* The source port and the local address of the receiving veth. */
+	CHECK_FATAL(getsockname(tx, (struct sockaddr *)&from, &from_len) == 0);
+	send_text(tx, "239.1.1.1", 5001, "ports");
+	CHECK_INT_EQ(
+	    ipv4_packet_conn_read_from(&rx, buf, sizeof(buf), &cm, &src), 5);
+	CHECK_INT_EQ(ntohs(src.sin_port), ntohs(from.sin_port));
+	CHECK_INT_EQ(ntohl(cm.src.s_addr), 0x0a000102); /* 10.0.1.2 */
+	close(tx);
+	ipv4_packet_conn_close(&rx);
+}
+
+static void test_leave_stops_delivery(void)
+{
+	struct expected want = {"joined", "239.1.1.2", "10.0.1.1", 0, 3};
+	struct ipv4_packet_conn rx;
+	int tx = open_sender(tx_if0, 3);
+
+	want.ifindex = rx_if0;
+	open_receiver(&rx, "rx", 5002);
+	join(&rx, rx_if0, "239.1.1.2");
+	send_text(tx, "239.1.1.2", 5002, "joined");
+	check_datagram(&rx, &want);
+
+	leave(&rx, rx_if0, "239.1.1.2");
+	send_text(tx, "239.1.1.2", 5002, "left");
+	check_quiet(&rx);
+
+	join(&rx, rx_if0, "239.1.1.2");
+	want.text = "rejoined";
+	send_text(tx, "239.1.1.2", 5002, "rejoined");
+	check_datagram(&rx, &want);
+	close(tx);
+	ipv4_packet_conn_close(&rx);
+}
+
+/*
+ * A second socket in the sender's namespace, joined on the sending veth,
+ * gets the sender's datagrams while loopback is on and not while it is off.
+ * The receiver in rx gets them either way, which shows they were sent.
+ */
+static void test_loopback(void)
+{
+	struct expected remote = {"loop-on", "239.1.1.3", "10.0.1.1", 0, 1};
+	struct expected local = {"loop-on", "239.1.1.3", "10.0.1.1", 0, 1};
+	struct ipv4_packet_conn near;
+	struct ipv4_packet_conn far;
+	int tx = open_sender(tx_if0, 1);
+
+	remote.ifindex = rx_if0;
+	local.ifindex = tx_if0;
+	open_receiver(&near, "tx", 5003);
+	open_receiver(&far, "rx", 5003);
+	join(&near, tx_if0, "239.1.1.3");
+	join(&far, rx_if0, "239.1.1.3");
+
+	CHECK_INT_EQ(ipv4_multicast_loopback(tx), 1);
+	send_text(tx, "239.1.1.3", 5003, "loop-on");
+	check_datagram(&far, &remote);
+	check_datagram(&near, &local);
+
+	CHECK_OK(ipv4_set_multicast_loopback(tx, 0));
+	CHECK_INT_EQ(ipv4_multicast_loopback(tx), 0);
+	remote.text = "loop-off";
+	send_text(tx, "239.1.1.3", 5003, "loop-off");
+	check_datagram(&far, &remote);
+	check_quiet(&near);
+
+	CHECK_OK(ipv4_set_multicast_loopback(tx, 1));
+	remote.text = "loop-on-again";
+	local.text = "loop-on-again";
+	send_text(tx, "239.1.1.3", 5003, "loop-on-again");
+	check_datagram(&far, &remote);
+	check_datagram(&near, &local);
+	close(tx);
+	ipv4_packet_conn_close(&near);
+	ipv4_packet_conn_close(&far);
+}
+
+/* Several sockets bound to one port with SO_REUSEADDR each get a copy. */
+static void test_sockets_sharing_port(void)
+{
+	struct expected want = {"", "239.1.1.4", "10.0.1.1", 0, 2};
+	static const char *const texts[] = {"first", "second"};
+	struct ipv4_packet_conn rx[3];
+	int tx = open_sender(tx_if0, 2);
+	size_t i;
+	size_t j;
+
+	want.ifindex = rx_if0;
+	for (i = 0; i < 3; i++) {
+		open_receiver(&rx[i], "rx", 5004);
+		join(&rx[i], rx_if0, "239.1.1.4");
+	}
+	for (j = 0; j < 2; j++)
+		send_text(tx, "239.1.1.4", 5004, texts[j]);
+	for (i = 0; i < 3; i++) {
+		for (j = 0; j < 2; j++) {
+			want.text = texts[j];
+			check_datagram(&rx[i], &want);
+		}
+		check_quiet(&rx[i]);
+	}
+	close(tx);
+	for (i = 0; i < 3; i++)
+		ipv4_packet_conn_close(&rx[i]);
+}
+
+/*
+ * One socket joined to a group on each interface and to a third group on
+ * both gets each datagram with the group and interface it came by. A group
+ * joined on one interface only is not delivered from the other.
+ */
+static void test_groups_on_interfaces(void)
+{
+	struct expected g1 = {"g1", "239.2.0.1", "10.0.1.1", 0, 1};
+	struct expected g2 = {"g2", "239.2.0.2", "10.0.2.1", 0, 1};
+	struct expected g3_0 = {"g3-0", "224.0.0.251", "10.0.1.1", 0, 1};
+	struct expected g3_1 = {"g3-1", "224.0.0.251", "10.0.2.1", 0, 1};
+	struct ipv4_packet_conn rx;
+	struct ipv4_packet_conn tx1;
+	int tx0 = open_sender(tx_if0, 1);
+
+	g1.ifindex = rx_if0;
+	g2.ifindex = rx_if1;
+	g3_0.ifindex = rx_if0;
+	g3_1.ifindex = rx_if1;
+
+	/* The second sender picks its interface through the packet conn. */
+	CHECK_FATAL(ipv4_packet_conn_init(&tx1, lab_udp("tx", "0.0.0.0", 0)) ==
+		    0);
+	CHECK_INT_EQ(ipv4_packet_conn_multicast_interface(&tx1), 0);
+	CHECK_OK(ipv4_packet_conn_set_multicast_interface(&tx1, tx_if1));
+	CHECK_INT_EQ(ipv4_packet_conn_multicast_interface(&tx1), tx_if1);
+
+	open_receiver(&rx, "rx", 5005);
+	join(&rx, rx_if0, "239.2.0.1");
+	join(&rx, rx_if1, "239.2.0.2");
+	join(&rx, rx_if0, "224.0.0.251");
+	join(&rx, rx_if1, "224.0.0.251");
+
+	send_text(tx0, "239.2.0.1", 5005, "g1");
+	check_datagram(&rx, &g1);
+	send_text(tx1.fd, "239.2.0.2", 5005, "g2");
+	check_datagram(&rx, &g2);
+	send_text(tx0, "224.0.0.251", 5005, "g3-0");
+	check_datagram(&rx, &g3_0);
+	send_text(tx1.fd, "224.0.0.251", 5005, "g3-1");
+	check_datagram(&rx, &g3_1);
+
+	send_text(tx1.fd, "239.2.0.1", 5005, "g1-on-if1");
+	send_text(tx0, "239.2.0.2", 5005, "g2-on-if0");
+	check_quiet(&rx);
+
+	leave(&rx, rx_if0, "224.0.0.251");
+	send_text(tx0, "224.0.0.251", 5005, "g3-0-left");
+	g3_1.text = "g3-1-kept";
+	send_text(tx1.fd, "224.0.0.251", 5005, "g3-1-kept");
+	check_datagram(&rx, &g3_1);
+	check_quiet(&rx);
+	close(tx0);
+	ipv4_packet_conn_close(&tx1);
+	ipv4_packet_conn_close(&rx);
+}
+
+/* ifindex 0 joins on the interface of the route to the group. */
+static void test_join_by_route(void)
+{
+	struct expected want = {"by-route", "239.3.0.1", "10.0.2.1", 0, 1};
+	struct sockaddr_in group = lab_addr("239.3.0.1", 0);
+	struct ipv4_packet_conn rx;
+	int tx0 = open_sender(tx_if0, 1);
+	int tx1 = open_sender(tx_if1, 1);
+
+	want.ifindex = rx_if1;
+	open_receiver(&rx, "rx", 5006);
+	CHECK_ERR(ipv4_join_group(rx.fd, 0, sa(&group)), -ENODEV);
+	lab_must("ip -n rx route add 224.0.0.0/4 dev rx-if1");
+	CHECK_OK(ipv4_join_group(rx.fd, 0, sa(&group)));
+
+	send_text(tx0, "239.3.0.1", 5006, "wrong-interface");
+	send_text(tx1, "239.3.0.1", 5006, "by-route");
+	check_datagram(&rx, &want);
+	check_quiet(&rx);
+
+	CHECK_OK(ipv4_leave_group(rx.fd, 0, sa(&group)));
+	send_text(tx1, "239.3.0.1", 5006, "after-leave");
+	check_quiet(&rx);
+	lab_must("ip -n rx route del 224.0.0.0/4 dev rx-if1");
+	close(tx0);
+	close(tx1);
+	ipv4_packet_conn_close(&rx);
+}
+
+#define ECHO_DATA "HELLO-R-U-THERE"
+#define ECHO_LEN (8 + sizeof(ECHO_DATA) - 1)
+
+/* Builds an ICMP echo request with identifier 0x1234 and sequence seq. */
+static void build_echo(unsigned char *buf, int seq)
+{
+	uint16_t sum;
+
+	memset(buf, 0, 8);
+	buf[0] = IPV4_ICMP_ECHO;
+	buf[4] = 0x12;
+	buf[5] = 0x34;
+	buf[6] = (unsigned char)(seq >> 8);
+	buf[7] = (unsigned char)seq;
+	memcpy(buf + 8, ECHO_DATA, ECHO_LEN - 8);
+	sum = htons(ipv4_checksum(buf, ECHO_LEN));
+	memcpy(buf + 2, &sum, 2);
+}
+
+/* A group to join, and the one source to join it with (NULL: any). */
+struct icmp_group {
+	const char *group;
+	const char *source;
+};
+
+static const struct icmp_group icmp_groups[] = {
+    {"224.0.0.254", NULL}, /* RFC 4727 experimental group */
+    {"232.0.1.254", "10.0.1.1"},
+};
+
+static void join_icmp_group(int fd, const struct icmp_group *g)
+{
+	struct sockaddr_in group = lab_addr(g->group, 0);
+	struct sockaddr_in source;
+
+	if (g->source == NULL) {
+		CHECK_OK(ipv4_join_group(fd, rx_if0, sa(&group)));
+		return;
+	}
+	source = lab_addr(g->source, 0);
+	CHECK_OK(ipv4_join_source_group(fd, rx_if0, sa(&group), sa(&source)));
+}
+
+static void check_control(const struct ipv4_control_message *cm, int on,
+			  const char *group, int ttl)
+{
+	struct in_addr want;
+
+	inet_pton(AF_INET, group, &want);
+	if (!on) {
+		CHECK_INT_EQ(cm->ttl, 0);
+		CHECK_INT_EQ(cm->ifindex, 0);
+		CHECK_INT_EQ(cm->dst.s_addr, 0);
+		return;
+	}
+	CHECK_INT_EQ(ntohl(cm->dst.s_addr), ntohl(want.s_addr));
+	CHECK_INT_EQ(cm->ifindex, rx_if0);
+	CHECK_INT_EQ(cm->ttl, ttl);
+}
+
+/*
+ * Sends one echo request from tx to group g with TTL ttl, and checks what rx
+ * reads with its control messages on or off.
+ */
+static void icmp_round(struct ipv4_packet_conn *tx, struct ipv4_packet_conn *rx,
+		       size_t g, int ttl, int on)
+{
+	struct sockaddr_in dst = lab_addr(icmp_groups[g].group, 0);
+	unsigned char echo[ECHO_LEN];
+	unsigned char buf[128];
+	struct ipv4_control_message cm;
+	struct sockaddr_in src;
+	int n;
+
+	build_echo(echo, ttl);
+	CHECK_OK(ipv4_packet_conn_set_control_message(rx, IPV4_CF_ALL, on));
+	CHECK_OK(ipv4_set_multicast_ttl(tx->fd, ttl));
+	n = ipv4_packet_conn_write_to(tx, echo, ECHO_LEN, NULL, &dst);
+	CHECK_INT_EQ(n, ECHO_LEN);
+
+	n = ipv4_packet_conn_read_from(rx, buf, sizeof(buf), &cm, &src);
+	CHECK_INT_EQ(n, ECHO_LEN);
+	if (n != ECHO_LEN)
+		return;
+	CHECK_MEM_EQ(buf, echo, ECHO_LEN);
+	CHECK_INT_EQ(ntohl(src.sin_addr.s_addr), 0x0a000101);
+	check_control(&cm, on, icmp_groups[g].group, ttl);
+}
+
+static int open_icmp_socket(const char *ns)
+{
+	return lab_socket(ns, AF_INET, SOCK_RAW, IPPROTO_ICMP);
+}
+
+/*
+ * Echo requests to a group over raw ICMP sockets through packet conns: the
+ * read returns the ICMP message alone, and the control message follows the
+ * flags as they are toggled on, off and on, with the TTL set by
+ * ipv4_set_multicast_ttl().
+ */
+static void test_icmp_packet_conn(void)
+{
+	size_t g;
+
+	for (g = 0; g < 2; g++) {
+		struct ipv4_packet_conn tx;
+		struct ipv4_packet_conn rx;
+
+		CHECK_FATAL(
+		    ipv4_packet_conn_init(&tx, open_icmp_socket("tx")) == 0);
+		CHECK_FATAL(
+		    ipv4_packet_conn_init(&rx, open_icmp_socket("rx")) == 0);
+		lab_recv_timeout(rx.fd, RECV_MS);
+		join_icmp_group(rx.fd, &icmp_groups[g]);
+		CHECK_OK(ipv4_packet_conn_set_multicast_interface(&tx, tx_if0));
+
+		icmp_round(&tx, &rx, g, 1, 1);
+		icmp_round(&tx, &rx, g, 2, 0);
+		icmp_round(&tx, &rx, g, 3, 1);
+		ipv4_packet_conn_close(&tx);
+		ipv4_packet_conn_close(&rx);
+	}
+}
+
+/* Sends an echo request with TOS and TTL tos_ttl in a header of our own. */
+static void write_raw_echo(struct ipv4_raw_conn *tx, const char *src,
+			   const char *group, int tos_ttl, int seq)
+{
+	struct ipv4_header h;
+	unsigned char echo[ECHO_LEN];
+
+	memset(&h, 0, sizeof(h));
+	h.version = IPV4_VERSION;
+	h.header_len = IPV4_HEADER_LEN;
+	h.tos = (uint8_t)tos_ttl;
+	h.ttl = (uint8_t)tos_ttl;
+	h.protocol = IPV4_ICMP_PROTOCOL;
+	h.total_len = (uint16_t)(IPV4_HEADER_LEN + ECHO_LEN);
+	if (src != NULL)
+		inet_pton(AF_INET, src, &h.src);
+	inet_pton(AF_INET, group, &h.dst);
+	build_echo(echo, seq);
+	CHECK_INT_EQ(ipv4_raw_conn_write_to(tx, &h, echo, ECHO_LEN, NULL),
+		     IPV4_HEADER_LEN + ECHO_LEN);
+}
+
+/*
+ * Sends one echo request from tx to group g with TOS and TTL tos_ttl, and
+ * checks what rx reads. For a source-specific group a packet from 10.0.1.3
+ * goes first, and the source filter must drop it.
+ */
+static void raw_round(struct ipv4_raw_conn *tx, struct ipv4_raw_conn *rx,
+		      size_t g, int tos_ttl, int on)
+{
+	const char *group = icmp_groups[g].group;
+	unsigned char expected[ECHO_LEN];
+	unsigned char buf[128];
+	struct ipv4_control_message cm;
+	struct ipv4_header h;
+	struct in_addr dst;
+	int n;
+
+	inet_pton(AF_INET, group, &dst);
+	CHECK_OK(
+	    ipv4_packet_conn_set_control_message(&rx->conn, IPV4_CF_ALL, on));
+	if (icmp_groups[g].source != NULL)
+		write_raw_echo(tx, "10.0.1.3", group, tos_ttl, 99);
+	write_raw_echo(tx, NULL, group, tos_ttl, tos_ttl);
+	build_echo(expected, tos_ttl);
+
+	n = ipv4_raw_conn_read_from(rx, buf, sizeof(buf), &h, &cm);
+	CHECK_INT_EQ(n, ECHO_LEN);
+	if (n != ECHO_LEN)
+		return;
+	CHECK_MEM_EQ(buf + h.header_len, expected, ECHO_LEN);
+	CHECK_INT_EQ(h.tos, tos_ttl);
+	CHECK_INT_EQ(h.ttl, tos_ttl);
+	CHECK_INT_EQ(h.protocol, IPV4_ICMP_PROTOCOL);
+	CHECK_INT_EQ(ntohl(h.src.s_addr), 0x0a000101); /* filled in */
+	CHECK_INT_EQ(h.dst.s_addr, dst.s_addr);
+	check_control(&cm, on, group, tos_ttl);
+}
+
+/*
+ * Echo requests to a group through raw conns: the read returns the header
+ * as sent (TOS and TTL from the header, source filled by the kernel) and
+ * the control message follows the flags.
+ */
+static void test_raw_conn(void)
+{
+	size_t g;
+
+	lab_must("ip -n tx addr add 10.0.1.3/24 dev tx-if0");
+	for (g = 0; g < 2; g++) {
+		struct ipv4_raw_conn tx;
+		struct ipv4_raw_conn rx;
+
+		CHECK_FATAL(ipv4_raw_conn_init(&tx, open_icmp_socket("tx")) ==
+			    0);
+		CHECK_FATAL(ipv4_raw_conn_init(&rx, open_icmp_socket("rx")) ==
+			    0);
+		lab_recv_timeout(rx.conn.fd, RECV_MS);
+		join_icmp_group(rx.conn.fd, &icmp_groups[g]);
+		CHECK_OK(ipv4_set_multicast_interface(tx.conn.fd, tx_if0));
+
+		raw_round(&tx, &rx, g, 1, 1);
+		raw_round(&tx, &rx, g, 2, 0);
+		raw_round(&tx, &rx, g, 3, 1);
+		check_quiet(&rx.conn);
+		ipv4_packet_conn_close(&tx.conn);
+		ipv4_packet_conn_close(&rx.conn);
+	}
+	lab_must("ip -n tx addr del 10.0.1.3/24 dev tx-if0");
+}
+
+int main(void)
+{
+	lab_init();
+	build_lab();
+	test_control_message();
+	test_leave_stops_delivery();
+	test_loopback();
+	test_sockets_sharing_port();
+	test_groups_on_interfaces();
+	test_join_by_route();
+	test_icmp_packet_conn();
+	test_raw_conn();
+	return check_exit();
+}
