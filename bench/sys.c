@@ -55,18 +55,19 @@ static int run_single(const struct bench_args *a, struct bench_result *r)
 {
 	struct bench_pair p;
 	unsigned long long before;
-	int64_t start;
+	int64_t start, cpu;
 
 	bench_pair_open(&p, 1000);
 	bench_fill(tx_buf[0], a->size, 1);
 	before = bench_allocs();
 	start = bench_now();
+	cpu = bench_cpu_now();
 	do {
 		sys_send(&p, a->size);
 		sys_recv(&p, sizeof(rx_buf[0]));
 		r->ops++;
 	} while (!bench_elapsed(a, start));
-	r->value = (double)(bench_now() - start) / (double)r->ops;
+	r->value = (double)(bench_cpu_now() - cpu) / (double)r->ops;
 	bench_set_allocs(r, before, r->ops);
 	bench_pair_close(&p);
 	return 0;
@@ -150,7 +151,7 @@ static int run_single_cm(const struct bench_args *a, struct bench_result *r)
 	struct sys_control cm;
 	struct bench_pair p;
 	unsigned long long before;
-	int64_t start;
+	int64_t start, cpu;
 	int on = 1;
 
 	bench_pair_open(&p, 1000);
@@ -160,6 +161,7 @@ static int run_single_cm(const struct bench_args *a, struct bench_result *r)
 	bench_fill(tx_buf[0], a->size, 2);
 	before = bench_allocs();
 	start = bench_now();
+	cpu = bench_cpu_now();
 	do {
 		sys_send_cm(&p, a->size);
 		sys_recv_cm(&p, &cm);
@@ -167,7 +169,7 @@ static int run_single_cm(const struct bench_args *a, struct bench_result *r)
 			bench_die("control message check", EPROTO);
 		r->ops++;
 	} while (!bench_elapsed(a, start));
-	r->value = (double)(bench_now() - start) / (double)r->ops;
+	r->value = (double)(bench_cpu_now() - cpu) / (double)r->ops;
 	bench_set_allocs(r, before, r->ops);
 	bench_pair_close(&p);
 	return 0;
@@ -240,7 +242,7 @@ static int run_batch(const struct bench_args *a, struct bench_result *r)
 	static struct sys_batch tx, rx;
 	struct bench_pair p;
 	unsigned long long before;
-	int64_t start;
+	int64_t start, cpu;
 	int n;
 
 	bench_pair_open(&p, 1000);
@@ -248,6 +250,7 @@ static int run_batch(const struct bench_args *a, struct bench_result *r)
 	sys_batch_init_recv(&rx, &p, a->batch);
 	before = bench_allocs();
 	start = bench_now();
+	cpu = bench_cpu_now();
 	do {
 		n = sys_send_batch(&tx);
 		if (n != a->batch)
@@ -260,7 +263,7 @@ static int run_batch(const struct bench_args *a, struct bench_result *r)
 		}
 		r->ops += (unsigned)a->batch;
 	} while (!bench_elapsed(a, start));
-	r->value = (double)(bench_now() - start) / (double)r->ops;
+	r->value = (double)(bench_cpu_now() - cpu) / (double)r->ops;
 	bench_set_allocs(r, before, r->ops);
 	bench_pair_close(&p);
 	return 0;
@@ -296,13 +299,13 @@ static int run_fill(const struct bench_args *a, struct bench_result *r)
 	before = bench_allocs();
 	start = bench_now();
 	do {
-		t0 = bench_now();
+		t0 = bench_cpu_now();
 		for (int i = 0; i < BENCH_FILL_COUNT; i++)
 			sys_send(&p, a->size);
-		t1 = bench_now();
+		t1 = bench_cpu_now();
 		for (int i = 0; i < BENCH_FILL_COUNT; i++)
 			sys_recv(&p, sizeof(rx_buf[0]));
-		t2 = bench_now();
+		t2 = bench_cpu_now();
 		send_ns += t1 - t0;
 		recv_ns += t2 - t1;
 		r->ops += BENCH_FILL_COUNT;
@@ -424,6 +427,7 @@ struct sys_header {
 	do {                                                                   \
 		unsigned long long before_ = bench_allocs();                   \
 		int64_t start_ = bench_now();                                  \
+		int64_t cpu_ = bench_cpu_now();                                \
 		do {                                                           \
 			for (int i_ = 0; i_ < 1000; i_++) {                    \
 				body;                                          \
@@ -431,7 +435,7 @@ struct sys_header {
 			(r)->ops += 1000;                                      \
 		} while (!bench_elapsed((a), start_));                         \
 		(r)->value =                                                   \
-		    (double)(bench_now() - start_) / (double)(r)->ops;         \
+		    (double)(bench_cpu_now() - cpu_) / (double)(r)->ops;       \
 		bench_set_allocs((r), before_, (r)->ops);                      \
 	} while (0)
 
