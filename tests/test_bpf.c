@@ -76,6 +76,7 @@ static int recv_text(int fd, char *buf, size_t cap, int timeout_ms)
 	struct pollfd pfd = {.fd = fd, .events = POLLIN};
 	ssize_t n;
 
+	buf[0] = '\0';
 	if (poll(&pfd, 1, timeout_ms) != 1)
 		return -1;
 	n = recv(fd, buf, cap - 1, MSG_DONTWAIT);

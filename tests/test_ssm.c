@@ -95,10 +95,11 @@ static int recv_text(int fd, char *buf, size_t cap, struct in_addr *from,
 		     int timeout_ms)
 {
 	struct pollfd pfd = {.fd = fd, .events = POLLIN};
-	struct sockaddr_in src;
+	struct sockaddr_in src = {0};
 	socklen_t src_len = sizeof(src);
 	ssize_t n;
 
+	buf[0] = '\0';
 	if (poll(&pfd, 1, timeout_ms) != 1)
 		return -1;
 	n = recvfrom(fd, buf, cap - 1, MSG_DONTWAIT, (struct sockaddr *)&src,
@@ -264,7 +265,7 @@ static void test_igmpv3_reports(void)
 	struct sockaddr_in asm_group = lab_addr("239.1.1.2", 0);
 	struct sockaddr_in s1 = lab_addr("10.0.0.1", 0);
 	struct sockaddr_in s2 = lab_addr("10.0.0.2", 0);
-	struct capture cap;
+	struct capture cap = {{0}};
 	int fd;
 
 	if (lab_sh("command -v tcpdump >/dev/null 2>&1") != 0) {

@@ -115,10 +115,11 @@ IPV4_EXPORT int64_t ipv4_now(void);
 /*
  * Sets the absolute deadline (ns on CLOCK_MONOTONIC, as ipv4_now() returns)
  * for reads, writes or both; 0 clears it. A deadline in the past makes
- * every call on a blocking fd fail at once with IPV4_ERR_TIMEOUT unless data
- * is already waiting. A call reads the deadline when it starts, so a call
- * already waiting without one keeps waiting. Returns 0 or -EINVAL for a
- * negative deadline.
+ * every call on a blocking fd fail at once with IPV4_ERR_TIMEOUT unless it
+ * can complete without waiting: a datagram is queued, or the send buffer
+ * has room. A call reads the deadline when it starts, so a call already
+ * waiting without one keeps waiting. Returns 0, IPV4_ERR_INVALID_CONN, or
+ * -EINVAL for a negative deadline.
  */
 IPV4_EXPORT int ipv4_packet_conn_set_deadline(struct ipv4_packet_conn *c,
 					      int64_t deadline);
