@@ -32,7 +32,7 @@ int ipv4_raw_conn_init(struct ipv4_raw_conn *c, int fd)
 	kind = ipv4__conn_socket_kind(fd);
 	if (kind < 0)
 		return kind;
-	if (kind != IPV4__KIND_RAW)
+	if (ipv4__conn_kind_is_dgram(kind))
 		return IPV4_ERR_INVALID_CONN_TYPE;
 	err = ipv4__sys_setsockopt_int(fd, IPPROTO_IP, IP_HDRINCL, 1);
 	if (err < 0)
@@ -57,6 +57,8 @@ int ipv4_raw_conn_read_from(struct ipv4_raw_conn *c, void *buf, size_t len,
 		return fd;
 	if (h == NULL || (buf == NULL && len > 0))
 		return -EINVAL;
+	if (ipv4__conn_kind_is_dgram(c->conn.kind))
+		return IPV4_ERR_INVALID_CONN_TYPE;
 
 	n = ipv4__conn_recvmsg(&c->conn, fd, &msg);
 	if (n < 0)
@@ -93,6 +95,9 @@ int ipv4_raw_conn_write_to(struct ipv4_raw_conn *c, const struct ipv4_header *h,
 		return fd;
 	if (h == NULL || (payload == NULL && len > 0))
 		return -EINVAL;
+	/* Without IP_HDRINCL the kernel would send the header as payload. */
+	if (c->conn.kind != IPV4__KIND_HDRINCL)
+		return IPV4_ERR_INVALID_CONN_TYPE;
 	header_len = ipv4_header_marshal(h, head, sizeof(head));
 	if (header_len < 0)
 		return header_len;
@@ -104,6 +109,7 @@ int ipv4_raw_conn_write_to(struct ipv4_raw_conn *c, const struct ipv4_header *h,
 	if (control_len < 0)
 		return control_len;
 
+	/* cppcheck-suppress unreadVariable ; sendmsg() reads it via msg */
 	iov[0].iov_len = (size_t)header_len;
 	dst.sin_addr = h->dst;
 	if (control_len > 0) {

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * IP-level socket options. One table describes every option; the exported
- * functions check their arguments and then hand the table entry to a
- * generic worker for the option's kind.
+ * IP-level socket options. One table gives each option's level, name, kind
+ * of argument and range. The setters hand their arguments to option_set(),
+ * which checks them and builds the argument that the option's kind needs
+ * before the one system call.
  */
 #include <errno.h>
 #include <string.h>
@@ -19,7 +20,6 @@ enum option_kind {
 struct option {
 	int level;
 	int name;
-	/* cppcheck-suppress unusedStructMember ; names the argument type */
 	enum option_kind kind;
 	int min;
 	int max;
@@ -80,13 +80,6 @@ static const struct option options[] = {
 };
 /* clang-format on */
 
-static int option_value_is_valid(const struct option *opt, int value)
-{
-	if (opt->resets && value == -1)
-		return 1;
-	return value >= opt->min && value <= opt->max;
-}
-
 static int option_get_int(int fd, enum option_id id)
 {
 	const struct option *opt = &options[id];
@@ -102,79 +95,20 @@ static int option_get_int(int fd, enum option_id id)
 	return value;
 }
 
-static int option_set_int(int fd, enum option_id id, int value)
-{
-	const struct option *opt = &options[id];
+/* A setter's arguments: each kind of option reads its own fields. */
+struct option_args {
+	int value;
+	int ifindex;
+	const struct sockaddr *group;
+	const struct sockaddr *source;
+};
 
-	if (fd < 0)
-		return -EBADF;
-	if (!option_value_is_valid(opt, value))
-		return -EINVAL;
-
-	return ipv4__sys_setsockopt_int(fd, opt->level, opt->name, value);
-}
-
-int ipv4_tos(int fd)
-{
-	return option_get_int(fd, OPT_TOS);
-}
-
-int ipv4_set_tos(int fd, int tos)
-{
-	return option_set_int(fd, OPT_TOS, tos);
-}
-
-int ipv4_ttl(int fd)
-{
-	return option_get_int(fd, OPT_TTL);
-}
-
-int ipv4_set_ttl(int fd, int ttl)
-{
-	return option_set_int(fd, OPT_TTL, ttl);
-}
-
-int ipv4_multicast_ttl(int fd)
-{
-	return option_get_int(fd, OPT_MULTICAST_TTL);
-}
-
-int ipv4_set_multicast_ttl(int fd, int ttl)
-{
-	return option_set_int(fd, OPT_MULTICAST_TTL, ttl);
-}
-
-int ipv4_multicast_loopback(int fd)
-{
-	return option_get_int(fd, OPT_MULTICAST_LOOP);
-}
-
-int ipv4_set_multicast_loopback(int fd, int on)
-{
-	return option_set_int(fd, OPT_MULTICAST_LOOP, on);
-}
-
-/*
- * The kernel reads IP_MULTICAST_IF as a struct ip_mreqn, a struct ip_mreq or
- * a bare struct in_addr, chosen by the option length. Only struct ip_mreqn
- * carries an interface index, so it is always the one sent.
- * An index of 0 with address 0.0.0.0 clears the choice.
- */
-int ipv4_set_multicast_interface(int fd, int ifindex)
-{
-	const struct option *opt = &options[OPT_MULTICAST_IF];
+/* The argument of setsockopt(), in the layout of the option's kind. */
+union option_value {
+	int value;
 	struct ip_mreqn mreqn;
-
-	if (fd < 0)
-		return -EBADF;
-	if (ifindex < 0)
-		return -EINVAL;
-
-	memset(&mreqn, 0, sizeof(mreqn));
-	mreqn.imr_ifindex = ifindex;
-	return ipv4__sys_setsockopt(fd, opt->level, opt->name, &mreqn,
-				    sizeof(mreqn));
-}
+	struct group_source_req req;
+};
 
 static int group_address(const struct sockaddr *group, struct in_addr *out)
 {
@@ -222,60 +156,184 @@ static void sockaddr_storage_in(struct sockaddr_storage *ss,
 	memcpy(ss, &sin, sizeof(sin));
 }
 
-static int option_set_group(int fd, enum option_id id, int ifindex,
-			    const struct sockaddr *group)
+static int build_int(const struct option *opt, const struct option_args *args,
+		     union option_value *out)
 {
-	const struct option *opt = &options[id];
-	struct ip_mreqn mreqn;
-	struct in_addr addr;
+	if (opt->resets && args->value == -1) {
+		out->value = -1;
+		return sizeof(out->value);
+	}
+	if (args->value < opt->min || args->value > opt->max)
+		return -EINVAL;
+
+	out->value = args->value;
+	return sizeof(out->value);
+}
+
+/*
+ * The kernel reads IP_MULTICAST_IF as a struct ip_mreqn, a struct ip_mreq or
+ * a bare struct in_addr, chosen by the option length. Only struct ip_mreqn
+ * carries an interface index, so it is always the one sent. An index of 0
+ * with address 0.0.0.0 clears the choice.
+ */
+static int build_interface(const struct option_args *args,
+			   union option_value *out)
+{
+	if (args->ifindex < 0)
+		return -EINVAL;
+
+	memset(&out->mreqn, 0, sizeof(out->mreqn));
+	out->mreqn.imr_ifindex = args->ifindex;
+	return sizeof(out->mreqn);
+}
+
+static int build_group(const struct option_args *args, union option_value *out)
+{
+	struct in_addr group;
 	int err;
 
-	if (fd < 0)
-		return -EBADF;
-	if (ifindex < 0)
+	if (args->ifindex < 0)
 		return -EINVAL;
-	err = group_address(group, &addr);
+	err = group_address(args->group, &group);
 	if (err < 0)
 		return err;
 
-	memset(&mreqn, 0, sizeof(mreqn));
-	mreqn.imr_multiaddr = addr;
-	mreqn.imr_ifindex = ifindex;
-	return ipv4__sys_setsockopt(fd, opt->level, opt->name, &mreqn,
-				    sizeof(mreqn));
+	memset(&out->mreqn, 0, sizeof(out->mreqn));
+	out->mreqn.imr_multiaddr = group;
+	out->mreqn.imr_ifindex = args->ifindex;
+	return sizeof(out->mreqn);
 }
 
 /*
  * The kernel takes the source-filter options only at exactly
- * sizeof(struct group_source_req) bytes; any other length is EINVAL.
+ * sizeof(struct group_source_req) bytes. Any other length is EINVAL.
  */
+static int build_source_group(const struct option_args *args,
+			      union option_value *out)
+{
+	struct in_addr group;
+	struct in_addr source;
+	int err;
+
+	if (args->ifindex < 0)
+		return -EINVAL;
+	err = group_address(args->group, &group);
+	if (err < 0)
+		return err;
+	err = source_address(args->source, &source);
+	if (err < 0)
+		return err;
+
+	memset(&out->req, 0, sizeof(out->req));
+	out->req.gsr_interface = (uint32_t)args->ifindex;
+	sockaddr_storage_in(&out->req.gsr_group, group);
+	sockaddr_storage_in(&out->req.gsr_source, source);
+	return sizeof(out->req);
+}
+
+/* Checks args and builds *out for opt. Returns its length or a code. */
+static int build_value(const struct option *opt, const struct option_args *args,
+		       union option_value *out)
+{
+	switch (opt->kind) {
+	case OPTION_INT:
+		return build_int(opt, args, out);
+	case OPTION_INTERFACE:
+		return build_interface(args, out);
+	case OPTION_GROUP:
+		return build_group(args, out);
+	case OPTION_SOURCE_GROUP:
+		return build_source_group(args, out);
+	}
+	return -EINVAL;
+}
+
+static int option_set(int fd, enum option_id id, const struct option_args *args)
+{
+	const struct option *opt = &options[id];
+	union option_value value;
+	int len;
+
+	if (fd < 0)
+		return -EBADF;
+	len = build_value(opt, args, &value);
+	if (len < 0)
+		return len;
+
+	return ipv4__sys_setsockopt(fd, opt->level, opt->name, &value,
+				    (socklen_t)len);
+}
+
+static int option_set_int(int fd, enum option_id id, int value)
+{
+	const struct option_args args = {.value = value};
+
+	return option_set(fd, id, &args);
+}
+
+static int option_set_group(int fd, enum option_id id, int ifindex,
+			    const struct sockaddr *group)
+{
+	const struct option_args args = {.ifindex = ifindex, .group = group};
+
+	return option_set(fd, id, &args);
+}
+
 static int option_set_source_group(int fd, enum option_id id, int ifindex,
 				   const struct sockaddr *group,
 				   const struct sockaddr *source)
 {
-	const struct option *opt = &options[id];
-	struct group_source_req req;
-	struct in_addr group_addr;
-	struct in_addr source_addr;
-	int err;
+	const struct option_args args = {
+	    .ifindex = ifindex, .group = group, .source = source};
 
-	if (fd < 0)
-		return -EBADF;
-	if (ifindex < 0)
-		return -EINVAL;
-	err = group_address(group, &group_addr);
-	if (err < 0)
-		return err;
-	err = source_address(source, &source_addr);
-	if (err < 0)
-		return err;
+	return option_set(fd, id, &args);
+}
 
-	memset(&req, 0, sizeof(req));
-	req.gsr_interface = (uint32_t)ifindex;
-	sockaddr_storage_in(&req.gsr_group, group_addr);
-	sockaddr_storage_in(&req.gsr_source, source_addr);
-	return ipv4__sys_setsockopt(fd, opt->level, opt->name, &req,
-				    sizeof(req));
+int ipv4_tos(int fd)
+{
+	return option_get_int(fd, OPT_TOS);
+}
+
+int ipv4_set_tos(int fd, int tos)
+{
+	return option_set_int(fd, OPT_TOS, tos);
+}
+
+int ipv4_ttl(int fd)
+{
+	return option_get_int(fd, OPT_TTL);
+}
+
+int ipv4_set_ttl(int fd, int ttl)
+{
+	return option_set_int(fd, OPT_TTL, ttl);
+}
+
+int ipv4_multicast_ttl(int fd)
+{
+	return option_get_int(fd, OPT_MULTICAST_TTL);
+}
+
+int ipv4_set_multicast_ttl(int fd, int ttl)
+{
+	return option_set_int(fd, OPT_MULTICAST_TTL, ttl);
+}
+
+int ipv4_multicast_loopback(int fd)
+{
+	return option_get_int(fd, OPT_MULTICAST_LOOP);
+}
+
+int ipv4_set_multicast_loopback(int fd, int on)
+{
+	return option_set_int(fd, OPT_MULTICAST_LOOP, on);
+}
+
+int ipv4_set_multicast_interface(int fd, int ifindex)
+{
+	const struct option_args args = {.ifindex = ifindex};
+
+	return option_set(fd, OPT_MULTICAST_IF, &args);
 }
 
 int ipv4_join_group(int fd, int ifindex, const struct sockaddr *group)

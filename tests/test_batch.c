@@ -28,6 +28,7 @@ struct batch {
 	struct iovec iov[MAX_MSGS][2];
 	unsigned char data[MAX_MSGS][PAYLOAD_MAX];
 	union {
+		/* cppcheck-suppress unusedStructMember ; only aligns buf */
 		size_t align; /* as struct cmsghdr */
 		unsigned char buf[IPV4_CONTROL_RECV_MAX];
 	} control[MAX_MSGS];
@@ -47,7 +48,7 @@ static size_t payload_len(size_t i)
 
 static unsigned char payload_byte(int round, size_t i, size_t j)
 {
-	return (unsigned char)(round * 31 + i * 7 + j);
+	return (unsigned char)((size_t)round * 31 + i * 7 + j);
 }
 
 /*

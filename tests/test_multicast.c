@@ -142,8 +142,8 @@ static void test_control_message(void)
 	static const int ttls[] = {1, 7, 255};
 	struct ipv4_packet_conn rx;
 	struct ipv4_control_message cm;
-	struct sockaddr_in src;
-	struct sockaddr_in from;
+	struct sockaddr_in src = {0};
+	struct sockaddr_in from = {0};
 	socklen_t from_len = sizeof(from);
 	int tx = open_sender(tx_if0, 1);
 	char buf[64];

@@ -48,6 +48,42 @@ static struct ipv4_header header_to_b(void)
 	return h;
 }
 
+/*
+ * A raw conn set up by ipv4_packet_conn_init() writes headers only where
+ * IP_HDRINCL is on, as it is from the start on IPPROTO_RAW sockets.
+ */
+static void test_init_as_packet_conn(void)
+{
+	struct ipv4_header h;
+	struct ipv4_raw_conn c;
+	unsigned char buf[64];
+	int fd;
+
+	memset(&h, 0, sizeof(h));
+	h.ttl = 1;
+	h.protocol = PROTO;
+	h.dst.s_addr = addr_of("127.0.0.1");
+
+	fd = socket(AF_INET, SOCK_DGRAM, 0);
+	CHECK_OK(ipv4_packet_conn_init(&c.conn, fd));
+	CHECK_ERR(ipv4_raw_conn_read_from(&c, buf, sizeof(buf), &h, NULL),
+		  IPV4_ERR_INVALID_CONN_TYPE);
+	CHECK_ERR(ipv4_raw_conn_write_to(&c, &h, payload, 1, NULL),
+		  IPV4_ERR_INVALID_CONN_TYPE);
+	CHECK_OK(ipv4_packet_conn_close(&c.conn));
+
+	fd = socket(AF_INET, SOCK_RAW, PROTO);
+	CHECK_OK(ipv4_packet_conn_init(&c.conn, fd));
+	CHECK_ERR(ipv4_raw_conn_write_to(&c, &h, payload, 1, NULL),
+		  IPV4_ERR_INVALID_CONN_TYPE);
+	CHECK_OK(ipv4_packet_conn_close(&c.conn));
+
+	fd = socket(AF_INET, SOCK_RAW, IPPROTO_RAW);
+	CHECK_OK(ipv4_packet_conn_init(&c.conn, fd));
+	CHECK_INT_EQ(ipv4_raw_conn_write_to(&c, &h, payload, 1, NULL), 21);
+	CHECK_OK(ipv4_packet_conn_close(&c.conn));
+}
+
 static void test_init(void)
 {
 	struct ipv4_raw_conn c;
@@ -74,6 +110,7 @@ static void test_init(void)
 	CHECK_OK(ipv4_packet_conn_close(&c.conn));
 	CHECK_ERR(ipv4_raw_conn_read_from(&c, NULL, 0, NULL, NULL),
 		  IPV4_ERR_INVALID_CONN);
+	test_init_as_packet_conn();
 	CHECK_ERR(ipv4_raw_conn_read_from(NULL, NULL, 0, NULL, NULL),
 		  IPV4_ERR_INVALID_CONN);
 	CHECK_ERR(ipv4_raw_conn_write_to(NULL, NULL, NULL, 0, NULL),

@@ -95,10 +95,11 @@ static int recv_text(int fd, char *buf, size_t cap, struct in_addr *from,
 		     int timeout_ms)
 {
 	struct pollfd pfd = {.fd = fd, .events = POLLIN};
-	struct sockaddr_in src;
+	struct sockaddr_in src = {0};
 	socklen_t src_len = sizeof(src);
 	ssize_t n;
 
+	buf[0] = '\0';
 	if (poll(&pfd, 1, timeout_ms) != 1)
 		return -1;
 	n = recvfrom(fd, buf, cap - 1, MSG_DONTWAIT, (struct sockaddr *)&src,
@@ -169,6 +170,12 @@ static void test_include_mode(void)
 	check_delivery(&lab, "232.1.1.1", 0, 0);
 	CHECK_ERR(ipv4_leave_source_group(lab.rx, rx_if, sa(&group), sa(&s2)),
 		  -EINVAL);
+
+	/* Leaving the group ends a source-specific membership too. */
+	CHECK_OK(ipv4_join_source_group(lab.rx, rx_if, sa(&group), sa(&s1)));
+	check_delivery(&lab, "232.1.1.1", 1, 0);
+	CHECK_OK(ipv4_leave_group(lab.rx, rx_if, sa(&group)));
+	check_delivery(&lab, "232.1.1.1", 0, 0);
 	close_lab(&lab);
 }
 
@@ -211,7 +218,7 @@ static int capture_start(struct capture *cap)
 		 cap->dir, cap->dir, cap->dir);
 	/* tcpdump prints "listening on" once it captures. Wait 5 s at most. */
 	for (i = 0; i < 50; i++) {
-		if (lab_sh("grep -q 'listening on' %s/log", cap->dir) == 0)
+		if (lab_sh("grep -qs 'listening on' %s/log", cap->dir) == 0)
 			return 0;
 		usleep(100 * 1000);
 	}
@@ -264,7 +271,7 @@ static void test_igmpv3_reports(void)
 	struct sockaddr_in asm_group = lab_addr("239.1.1.2", 0);
 	struct sockaddr_in s1 = lab_addr("10.0.0.1", 0);
 	struct sockaddr_in s2 = lab_addr("10.0.0.2", 0);
-	struct capture cap;
+	struct capture cap = {{0}};
 	int fd;
 
 	if (lab_sh("command -v tcpdump >/dev/null 2>&1") != 0) {

@@ -246,6 +246,17 @@ test_listen_send() {
 		'^src=10\.0\.0\.1:[0-9]+ dst=239\.1\.2\.3 interface=eth0 .*data="loud"$' \
 		"$work/self.out"
 
+	# Without --interface the route to the group picks the interface, and
+	# namespace a has none: a runtime failure, exit status 1, one line.
+	ip netns exec a "$tool" listen 239.1.2.3:4000 >"$work/out" 2>"$work/err"
+	status=$?
+	[ "$status" = 1 ] || fail "listen no route: exit status $status"
+	[ "$(wc -l <"$work/err")" = 1 ] ||
+		fail "listen no route: expected one line on stderr"
+	expect_output "listen no route" \
+		'^ipv4 listen: join group failed: No such device \(ENODEV\)$' \
+		"$work/err"
+
 	# A timeout without --count is the normal end of listening.
 	listen_in b idle 239.1.2.3:4000 --timeout 0.3 --interface eth1
 	status=$(listen_status idle)

@@ -115,10 +115,11 @@ IPV4_EXPORT int64_t ipv4_now(void);
 /*
  * Sets the absolute deadline (ns on CLOCK_MONOTONIC, as ipv4_now() returns)
  * for reads, writes or both; 0 clears it. A deadline in the past makes
- * every call on a blocking fd fail at once with IPV4_ERR_TIMEOUT unless data
- * is already waiting. A call reads the deadline when it starts, so a call
- * already waiting without one keeps waiting. Returns 0 or -EINVAL for a
- * negative deadline.
+ * every call on a blocking fd fail at once with IPV4_ERR_TIMEOUT unless it
+ * can complete without waiting: a datagram is queued, or the send buffer
+ * has room. A call reads the deadline when it starts, so a call already
+ * waiting without one keeps waiting. Returns 0, IPV4_ERR_INVALID_CONN, or
+ * -EINVAL for a negative deadline.
  */
 IPV4_EXPORT int ipv4_packet_conn_set_deadline(struct ipv4_packet_conn *c,
 					      int64_t deadline);
@@ -181,9 +182,11 @@ IPV4_EXPORT int ipv4_packet_conn_write_batch(struct ipv4_packet_conn *c,
 					     int flags);
 
 /*
- * Wraps an AF_INET SOCK_RAW socket and turns IP_HDRINCL on. Other functions
- * take &c->conn: control messages, deadlines, multicast interface, batches
- * (which keep the IPv4 header in the received bytes).
+ * Wraps an AF_INET SOCK_RAW socket and turns IP_HDRINCL on. Returns 0, the
+ * errors of ipv4_packet_conn_init(), or IPV4_ERR_INVALID_CONN_TYPE for a
+ * socket that is not SOCK_RAW. Other functions take &c->conn: control
+ * messages, deadlines, multicast interface, batches (which keep the IPv4
+ * header in the received bytes).
  */
 IPV4_EXPORT int ipv4_raw_conn_init(struct ipv4_raw_conn *c, int fd);
 
@@ -202,8 +205,9 @@ IPV4_EXPORT int ipv4_raw_conn_read_from(struct ipv4_raw_conn *c, void *buf,
 /*
  * Sends h and len payload bytes to h->dst. The kernel always rewrites the
  * total length and checksum, and fills id and src when they are 0. Returns
- * the bytes sent, header included, a header marshal error, or -EMSGSIZE
- * when the datagram would exceed 65535 bytes.
+ * the bytes sent, header included, a header marshal error, -EMSGSIZE
+ * when the datagram would exceed 65535 bytes, or IPV4_ERR_INVALID_CONN_TYPE
+ * on a socket without IP_HDRINCL.
  */
 IPV4_EXPORT int ipv4_raw_conn_write_to(struct ipv4_raw_conn *c,
 				       const struct ipv4_header *h,
