@@ -373,18 +373,21 @@ static void build_echo(unsigned char *buf, int seq)
 	memcpy(buf + 2, &sum, 2);
 }
 
-/* A group to join, and the one source to join it with (NULL: any). */
-struct icmp_group {
+/*
+ * A group to join, and the one source to join it with (NULL: any), for the
+ * UDP, ICMP and raw tests modelled on the reference's.
+ */
+struct reference_group {
 	const char *group;
 	const char *source;
 };
 
-static const struct icmp_group icmp_groups[] = {
+static const struct reference_group reference_groups[] = {
     {"224.0.0.254", NULL}, /* RFC 4727 experimental group */
     {"232.0.1.254", "10.0.1.1"},
 };
 
-static void join_icmp_group(int fd, const struct icmp_group *g)
+static void join_reference_group(int fd, const struct reference_group *g)
 {
 	struct sockaddr_in group = lab_addr(g->group, 0);
 	struct sockaddr_in source;
@@ -415,13 +418,73 @@ static void check_control(const struct ipv4_control_message *cm, int on,
 }
 
 /*
+ * Sends one datagram from tx to group g and port with TTL ttl, and checks
+ * what rx reads with its control messages on or off.
+ */
+static void udp_round(struct ipv4_packet_conn *tx, struct ipv4_packet_conn *rx,
+		      size_t g, uint16_t port, int ttl, int on)
+{
+	struct sockaddr_in dst = lab_addr(reference_groups[g].group, port);
+	struct ipv4_control_message cm;
+	struct sockaddr_in src;
+	char buf[64];
+	int n;
+
+	CHECK_OK(ipv4_packet_conn_set_control_message(rx, IPV4_CF_ALL, on));
+	CHECK_OK(ipv4_set_multicast_ttl(tx->fd, ttl));
+	n = ipv4_packet_conn_write_to(tx, ECHO_DATA, ECHO_LEN - 8, NULL, &dst);
+	CHECK_INT_EQ(n, ECHO_LEN - 8);
+
+	n = ipv4_packet_conn_read_from(rx, buf, sizeof(buf), &cm, &src);
+	CHECK_INT_EQ(n, ECHO_LEN - 8);
+	if (n != ECHO_LEN - 8)
+		return;
+	CHECK_MEM_EQ(buf, ECHO_DATA, ECHO_LEN - 8);
+	CHECK_INT_EQ(ntohl(src.sin_addr.s_addr), 0x0a000101);
+	check_control(&cm, on, reference_groups[g].group, ttl);
+}
+
+/*
+ * UDP sockets bound to the group address itself, as the reference's
+ * multicast UDP test binds them, joined to any source or to one: the
+ * control message follows the flags toggled on, off and on.
+ */
+static void test_udp_bound_to_group(void)
+{
+	size_t g;
+
+	for (g = 0; g < 2; g++) {
+		uint16_t port = (uint16_t)(5010 + g);
+		struct ipv4_packet_conn tx;
+		struct ipv4_packet_conn rx;
+
+		CHECK_FATAL(ipv4_packet_conn_init(
+				&tx, lab_udp("tx", "0.0.0.0", 0)) == 0);
+		CHECK_FATAL(ipv4_packet_conn_init(
+				&rx, lab_udp("rx", reference_groups[g].group,
+					     port)) == 0);
+		lab_recv_timeout(rx.fd, RECV_MS);
+		join_reference_group(rx.fd, &reference_groups[g]);
+		CHECK_OK(ipv4_packet_conn_set_multicast_interface(&tx, tx_if0));
+		CHECK_OK(ipv4_set_multicast_loopback(tx.fd, 1));
+		CHECK_INT_EQ(ipv4_multicast_loopback(tx.fd), 1);
+
+		udp_round(&tx, &rx, g, port, 1, 1);
+		udp_round(&tx, &rx, g, port, 2, 0);
+		udp_round(&tx, &rx, g, port, 3, 1);
+		ipv4_packet_conn_close(&tx);
+		ipv4_packet_conn_close(&rx);
+	}
+}
+
+/*
  * Sends one echo request from tx to group g with TTL ttl, and checks what rx
  * reads with its control messages on or off.
  */
 static void icmp_round(struct ipv4_packet_conn *tx, struct ipv4_packet_conn *rx,
 		       size_t g, int ttl, int on)
 {
-	struct sockaddr_in dst = lab_addr(icmp_groups[g].group, 0);
+	struct sockaddr_in dst = lab_addr(reference_groups[g].group, 0);
 	unsigned char echo[ECHO_LEN];
 	unsigned char buf[128];
 	struct ipv4_control_message cm;
@@ -440,7 +503,7 @@ static void icmp_round(struct ipv4_packet_conn *tx, struct ipv4_packet_conn *rx,
 		return;
 	CHECK_MEM_EQ(buf, echo, ECHO_LEN);
 	CHECK_INT_EQ(ntohl(src.sin_addr.s_addr), 0x0a000101);
-	check_control(&cm, on, icmp_groups[g].group, ttl);
+	check_control(&cm, on, reference_groups[g].group, ttl);
 }
 
 static int open_icmp_socket(const char *ns)
@@ -467,7 +530,7 @@ static void test_icmp_packet_conn(void)
 		CHECK_FATAL(
 		    ipv4_packet_conn_init(&rx, open_icmp_socket("rx")) == 0);
 		lab_recv_timeout(rx.fd, RECV_MS);
-		join_icmp_group(rx.fd, &icmp_groups[g]);
+		join_reference_group(rx.fd, &reference_groups[g]);
 		CHECK_OK(ipv4_packet_conn_set_multicast_interface(&tx, tx_if0));
 
 		icmp_round(&tx, &rx, g, 1, 1);
@@ -508,7 +571,7 @@ static void write_raw_echo(struct ipv4_raw_conn *tx, const char *src,
 static void raw_round(struct ipv4_raw_conn *tx, struct ipv4_raw_conn *rx,
 		      size_t g, int tos_ttl, int on)
 {
-	const char *group = icmp_groups[g].group;
+	const char *group = reference_groups[g].group;
 	unsigned char expected[ECHO_LEN];
 	unsigned char buf[128];
 	struct ipv4_control_message cm;
@@ -519,7 +582,7 @@ static void raw_round(struct ipv4_raw_conn *tx, struct ipv4_raw_conn *rx,
 	inet_pton(AF_INET, group, &dst);
 	CHECK_OK(
 	    ipv4_packet_conn_set_control_message(&rx->conn, IPV4_CF_ALL, on));
-	if (icmp_groups[g].source != NULL)
+	if (reference_groups[g].source != NULL)
 		write_raw_echo(tx, "10.0.1.3", group, tos_ttl, 99);
 	write_raw_echo(tx, NULL, group, tos_ttl, tos_ttl);
 	build_echo(expected, tos_ttl);
@@ -556,7 +619,7 @@ static void test_raw_conn(void)
 		CHECK_FATAL(ipv4_raw_conn_init(&rx, open_icmp_socket("rx")) ==
 			    0);
 		lab_recv_timeout(rx.conn.fd, RECV_MS);
-		join_icmp_group(rx.conn.fd, &icmp_groups[g]);
+		join_reference_group(rx.conn.fd, &reference_groups[g]);
 		CHECK_OK(ipv4_set_multicast_interface(tx.conn.fd, tx_if0));
 
 		raw_round(&tx, &rx, g, 1, 1);
@@ -579,6 +642,7 @@ int main(void)
 	test_sockets_sharing_port();
 	test_groups_on_interfaces();
 	test_join_by_route();
+	test_udp_bound_to_group();
 	test_icmp_packet_conn();
 	test_raw_conn();
 	return check_exit();
