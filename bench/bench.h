@@ -19,6 +19,8 @@
 #define BENCH_RCVBUF (4 << 20)
 /* Largest batch the workloads use. */
 #define BENCH_BATCH_MAX 64
+/* GSO sends per sendmmsg() and GRO reads per recvmmsg(), at most. */
+#define BENCH_GSO_BATCH_MAX 8
 /* Largest datagram the workloads send, GSO sends included. */
 #define BENCH_BUF_MAX 65536
 

@@ -62,10 +62,11 @@ def runs():
                 ("fill-recv-%d" % size,
                  "UDP %d B: drain, receive per datagram" % size,
                  "value2", "ns", "packet")])
-        yield ("gso-%d" % size, "gso", size, 1, 0.3,
-               [("gso-%d" % size,
-                 "UDP %d B: GSO send + GRO receive threads" % size,
-                 "value", "pps", "gso")])
+        for n in (1, 8):
+            yield ("gso-%d-%d" % (size, n), "gso", size, n, 0.3,
+                   [("gso-%d-%d" % (size, n),
+                     "UDP %d B: GSO send + GRO receive threads, batch %d"
+                     % (size, n), "value", "pps", "gso")])
     codecs = [
         ("header-parse", 20, "header parse, 20 B"),
         ("header-parse", 24, "header parse, 24 B with options"),
@@ -283,19 +284,21 @@ def targets(rows):
                                       fmt_allocs(r["allocs"]["lib"]))
                          for r in bad)))
     for size in SIZES:
-        gso = [r for r in rows if r["id"] == "gso-%d" % size]
+        gso = [r for r in rows if r["workload"] == "gso"
+               and r["size"] == size and r["stats"]["lib"] is not None]
         go = [r["stats"]["go"] for r in rows
               if r["workload"] == "threads" and r["size"] == size
               and r["stats"]["go"] is not None]
-        if not gso or gso[0]["stats"]["lib"] is None or not go:
+        if not gso or not go:
             lines.append("- GSO + GRO at %d B: not measured" % size)
             met = False
             continue
-        lib = gso[0]["stats"]["lib"][0]
+        lib = max(r["stats"]["lib"][0] for r in gso)
         best = max(g[0] for g in go)
         ok = lib >= 8 * best
         met &= ok
-        lines.append("- GSO + GRO at %d B ≥ 8 × Go's best batch: %s pps "
+        lines.append("- GSO + GRO at %d B (best batch) ≥ 8 × Go's best "
+                     "batch: %s pps "
                      "vs %s pps = %.1f× (%s)" % (
                          size, fmt_value(lib, "pps"), fmt_value(best, "pps"),
                          lib / best, "met" if ok else "missed"))
