@@ -170,6 +170,12 @@ static void test_include_mode(void)
 	check_delivery(&lab, "232.1.1.1", 0, 0);
 	CHECK_ERR(ipv4_leave_source_group(lab.rx, rx_if, sa(&group), sa(&s2)),
 		  -EINVAL);
+
+	/* Leaving the group ends a source-specific membership too. */
+	CHECK_OK(ipv4_join_source_group(lab.rx, rx_if, sa(&group), sa(&s1)));
+	check_delivery(&lab, "232.1.1.1", 1, 0);
+	CHECK_OK(ipv4_leave_group(lab.rx, rx_if, sa(&group)));
+	check_delivery(&lab, "232.1.1.1", 0, 0);
 	close_lab(&lab);
 }
 
@@ -212,7 +218,7 @@ static int capture_start(struct capture *cap)
 		 cap->dir, cap->dir, cap->dir);
 	/* tcpdump prints "listening on" once it captures. Wait 5 s at most. */
 	for (i = 0; i < 50; i++) {
-		if (lab_sh("grep -q 'listening on' %s/log", cap->dir) == 0)
+		if (lab_sh("grep -qs 'listening on' %s/log", cap->dir) == 0)
 			return 0;
 		usleep(100 * 1000);
 	}
