@@ -33,7 +33,7 @@ struct bench_args {
 
 struct bench_result {
 	double value;  /* CPU ns per operation, or datagrams received per s */
-	double value2; /* fill/drain: ns per received datagram */
+	double value2; /* CPU ns per received datagram (fill/drain, threads) */
 	double allocs; /* heap allocations per operation, -1 if not counted */
 	unsigned long long ops;
 	unsigned long long sent;     /* sender/receiver workloads */
