@@ -30,7 +30,7 @@ struct bench_args {
 };
 
 struct bench_result {
-	double value;  /* ns per operation, or datagrams received per second */
+	double value;  /* CPU ns per operation, or datagrams received per s */
 	double value2; /* fill/drain: ns per received datagram */
 	double allocs; /* heap allocations per operation, -1 if not counted */
 	unsigned long long ops;
@@ -48,7 +48,14 @@ struct bench_pair {
 /* Implemented by sys.c and lib.c: returns 0, or -1 after printing why. */
 int bench_run(const struct bench_args *a, struct bench_result *r);
 
+/* ns on CLOCK_MONOTONIC, which bounds every run. */
 int64_t bench_now(void);
+/*
+ * CPU time of the process in ns (CLOCK_PROCESS_CPUTIME_ID), user and kernel.
+ * Single-thread workloads report it per operation, so the time a busy
+ * machine gives to other processes is not counted.
+ */
+int64_t bench_cpu_now(void);
 /* Returns 1 once a->seconds have passed since start. */
 int bench_elapsed(const struct bench_args *a, int64_t start);
 /* Heap allocations so far, counted by allocs.so when it is preloaded. */

@@ -39,6 +39,14 @@ int64_t bench_now(void)
 	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
+int64_t bench_cpu_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
 int bench_elapsed(const struct bench_args *a, int64_t start)
 {
 	return (double)(bench_now() - start) >= a->seconds * 1e9;

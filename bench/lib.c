@@ -62,18 +62,19 @@ static int run_single(const struct bench_args *a, struct bench_result *r)
 {
 	struct lib_pair lp;
 	unsigned long long before;
-	int64_t start;
+	int64_t start, cpu;
 
 	lib_pair_open(&lp, 1000);
 	bench_fill(tx_buf[0], a->size, 1);
 	before = bench_allocs();
 	start = bench_now();
+	cpu = bench_cpu_now();
 	do {
 		lib_send(&lp, a->size, NULL);
 		lib_recv(&lp, NULL);
 		r->ops++;
 	} while (!bench_elapsed(a, start));
-	r->value = (double)(bench_now() - start) / (double)r->ops;
+	r->value = (double)(bench_cpu_now() - cpu) / (double)r->ops;
 	bench_set_allocs(r, before, r->ops);
 	bench_pair_close(&lp.p);
 	return 0;
@@ -84,7 +85,7 @@ static int run_single_cm(const struct bench_args *a, struct bench_result *r)
 	struct ipv4_control_message out = {.ifindex = 1}, in;
 	struct lib_pair lp;
 	unsigned long long before;
-	int64_t start;
+	int64_t start, cpu;
 
 	lib_pair_open(&lp, 1000);
 	lib_check(
@@ -95,6 +96,7 @@ static int run_single_cm(const struct bench_args *a, struct bench_result *r)
 	bench_fill(tx_buf[0], a->size, 2);
 	before = bench_allocs();
 	start = bench_now();
+	cpu = bench_cpu_now();
 	do {
 		lib_send(&lp, a->size, &out);
 		lib_recv(&lp, &in);
@@ -102,7 +104,7 @@ static int run_single_cm(const struct bench_args *a, struct bench_result *r)
 			bench_die("control message check", EPROTO);
 		r->ops++;
 	} while (!bench_elapsed(a, start));
-	r->value = (double)(bench_now() - start) / (double)r->ops;
+	r->value = (double)(bench_cpu_now() - cpu) / (double)r->ops;
 	bench_set_allocs(r, before, r->ops);
 	bench_pair_close(&lp.p);
 	return 0;
@@ -158,7 +160,7 @@ static int run_batch(const struct bench_args *a, struct bench_result *r)
 	static struct lib_batch tx, rx;
 	struct lib_pair lp;
 	unsigned long long before;
-	int64_t start;
+	int64_t start, cpu;
 	int n;
 
 	lib_pair_open(&lp, 1000);
@@ -166,6 +168,7 @@ static int run_batch(const struct bench_args *a, struct bench_result *r)
 	lib_batch_init(&rx, &lp, a->size, a->batch, 0);
 	before = bench_allocs();
 	start = bench_now();
+	cpu = bench_cpu_now();
 	do {
 		n = lib_send_batch(&tx);
 		if (n != a->batch)
@@ -180,7 +183,7 @@ static int run_batch(const struct bench_args *a, struct bench_result *r)
 		}
 		r->ops += (unsigned)a->batch;
 	} while (!bench_elapsed(a, start));
-	r->value = (double)(bench_now() - start) / (double)r->ops;
+	r->value = (double)(bench_cpu_now() - cpu) / (double)r->ops;
 	bench_set_allocs(r, before, r->ops);
 	bench_pair_close(&lp.p);
 	return 0;
@@ -216,13 +219,13 @@ static int run_fill(const struct bench_args *a, struct bench_result *r)
 	before = bench_allocs();
 	start = bench_now();
 	do {
-		t0 = bench_now();
+		t0 = bench_cpu_now();
 		for (int i = 0; i < BENCH_FILL_COUNT; i++)
 			lib_send(&lp, a->size, NULL);
-		t1 = bench_now();
+		t1 = bench_cpu_now();
 		for (int i = 0; i < BENCH_FILL_COUNT; i++)
 			lib_recv(&lp, NULL);
-		t2 = bench_now();
+		t2 = bench_cpu_now();
 		send_ns += t1 - t0;
 		recv_ns += t2 - t1;
 		r->ops += BENCH_FILL_COUNT;
@@ -302,6 +305,7 @@ static int run_gso(const struct bench_args *a, struct bench_result *r)
 	do {                                                                   \
 		unsigned long long before_ = bench_allocs();                   \
 		int64_t start_ = bench_now();                                  \
+		int64_t cpu_ = bench_cpu_now();                                \
 		do {                                                           \
 			for (int i_ = 0; i_ < 1000; i_++) {                    \
 				body;                                          \
@@ -309,7 +313,7 @@ static int run_gso(const struct bench_args *a, struct bench_result *r)
 			(r)->ops += 1000;                                      \
 		} while (!bench_elapsed((a), start_));                         \
 		(r)->value =                                                   \
-		    (double)(bench_now() - start_) / (double)(r)->ops;         \
+		    (double)(bench_cpu_now() - cpu_) / (double)(r)->ops;       \
 		bench_set_allocs((r), before_, (r)->ops);                      \
 	} while (0)
 

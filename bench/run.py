@@ -227,7 +227,7 @@ def table(rows):
             "| Go allocs/op |")
     lines = [head, "|" + " --- |" * 9]
     for row in rows:
-        unit = "ns/op" if row["unit"] == "ns" else "pps received"
+        unit = "CPU ns/op" if row["unit"] == "ns" else "pps received"
         lines.append("| %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
             row["label"], unit, cell_or_error(row, "lib"),
             cell_or_error(row, "sys"), cell_or_error(row, "go"),

@@ -18,10 +18,17 @@
 
 /* Socket kinds that ipv4_packet_conn_init() and ipv4_raw_conn_init() find. */
 enum ipv4__conn_kind {
-	IPV4__KIND_DGRAM = 1, /* UDP or ICMP ping socket: no IPv4 header */
+	IPV4__KIND_DGRAM = 1, /* ICMP ping socket: no IPv4 header */
 	IPV4__KIND_RAW,	      /* raw socket: reads start with the header */
 	IPV4__KIND_HDRINCL,   /* raw socket with IP_HDRINCL on */
+	IPV4__KIND_UDP,	      /* UDP or UDP-Lite socket: no IPv4 header */
 };
+
+/* Returns 1 for the kinds whose datagrams come without an IPv4 header. */
+static inline int ipv4__conn_kind_is_dgram(int kind)
+{
+	return kind == IPV4__KIND_DGRAM || kind == IPV4__KIND_UDP;
+}
 
 static inline int ipv4__conn_fd(const struct ipv4_packet_conn *c)
 {

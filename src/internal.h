@@ -25,6 +25,10 @@ int ipv4__sys_getsockopt_int(int fd, int level, int name, int *err);
 
 int ipv4__sys_recvmsg(int fd, struct msghdr *msg, int flags);
 int ipv4__sys_sendmsg(int fd, const struct msghdr *msg, int flags);
+int ipv4__sys_recvfrom(int fd, void *buf, size_t len, int flags,
+		       struct sockaddr *src, socklen_t *srclen);
+int ipv4__sys_sendto(int fd, const void *buf, size_t len, int flags,
+		     const struct sockaddr *dst, socklen_t dstlen);
 int ipv4__sys_recvmmsg(int fd, struct mmsghdr *msgs, unsigned n, int flags);
 int ipv4__sys_sendmmsg(int fd, struct mmsghdr *msgs, unsigned n, int flags);
 /* Returns 1 when fd is ready, 0 on timeout (timeout_ms < 0 waits forever). */

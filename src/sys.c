@@ -55,6 +55,28 @@ int ipv4__sys_sendmsg(int fd, const struct msghdr *msg, int flags)
 	return n < 0 ? -errno : (int)n;
 }
 
+int ipv4__sys_recvfrom(int fd, void *buf, size_t len, int flags,
+		       struct sockaddr *src, socklen_t *srclen)
+{
+	ssize_t n;
+
+	do {
+		n = recvfrom(fd, buf, len, flags, src, srclen);
+	} while (n < 0 && errno == EINTR);
+	return n < 0 ? -errno : (int)n;
+}
+
+int ipv4__sys_sendto(int fd, const void *buf, size_t len, int flags,
+		     const struct sockaddr *dst, socklen_t dstlen)
+{
+	ssize_t n;
+
+	do {
+		n = sendto(fd, buf, len, flags, dst, dstlen);
+	} while (n < 0 && errno == EINTR);
+	return n < 0 ? -errno : (int)n;
+}
+
 int ipv4__sys_recvmmsg(int fd, struct mmsghdr *msgs, unsigned n, int flags)
 {
 	int got;

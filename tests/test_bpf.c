@@ -19,30 +19,40 @@
 #define PORT 4300
 #define QUIET_MS 300 /* how long "nothing arrives" is watched for */
 
-/* clang-format off: one instruction a line. */
+/* One instruction a line. */
+/* clang-format off */
 static const struct sock_filter accept_all[] = {
-    BPF_STMT(BPF_RET | BPF_K, 0xffff),
+	BPF_STMT(BPF_RET | BPF_K, 0xffff),
 };
 
 /* Accepts datagrams whose IPv4 source is 10.0.0.1 (0x0a000001). */
 static const struct sock_filter accept_source[] = {
-    BPF_STMT(BPF_LD | BPF_W | BPF_ABS, SKF_NET_OFF + 12),
-    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0x0a000001, 0, 1),
-    BPF_STMT(BPF_RET | BPF_K, 0xffff),
-    BPF_STMT(BPF_RET | BPF_K, 0),
+	BPF_STMT(BPF_LD | BPF_W | BPF_ABS, SKF_NET_OFF + 12),
+	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0x0a000001, 0, 1),
+	BPF_STMT(BPF_RET | BPF_K, 0xffff),
+	BPF_STMT(BPF_RET | BPF_K, 0),
 };
 
 /* Accepts 10-byte payloads: on UDP the program reads 8 + 10 bytes. */
 static const struct sock_filter accept_length[] = {
-    BPF_STMT(BPF_LD | BPF_W | BPF_LEN, 0),
-    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 18, 0, 1),
-    BPF_STMT(BPF_RET | BPF_K, 0xffff),
-    BPF_STMT(BPF_RET | BPF_K, 0),
+	BPF_STMT(BPF_LD | BPF_W | BPF_LEN, 0),
+	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 18, 0, 1),
+	BPF_STMT(BPF_RET | BPF_K, 0xffff),
+	BPF_STMT(BPF_RET | BPF_K, 0),
+};
+
+/* Accepts datagrams whose first payload byte (after 8 of UDP) is even. */
+static const struct sock_filter accept_even_byte[] = {
+	BPF_STMT(BPF_LD | BPF_B | BPF_ABS, 8),
+	BPF_STMT(BPF_ALU | BPF_AND | BPF_K, 1),
+	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0, 0, 1),
+	BPF_STMT(BPF_RET | BPF_K, 4096),
+	BPF_STMT(BPF_RET | BPF_K, 0),
 };
 
 /* Accepts nothing. */
 static const struct sock_filter drop_all[] = {
-    BPF_STMT(BPF_RET | BPF_K, 0),
+	BPF_STMT(BPF_RET | BPF_K, 0),
 };
 /* clang-format on */
 
@@ -143,6 +153,34 @@ static void test_length_filter(void)
 	send_text(tx, "0123456789");
 	check_receives(rx, "ten-bytes!");
 	check_receives(rx, "0123456789");
+	check_quiet(rx);
+	close(tx);
+	close(rx);
+}
+
+/* The reference's own case: one-byte datagrams 0 to 9, only even ones kept. */
+static void test_payload_filter(void)
+{
+	int tx = lab_udp("a", "10.0.0.1", 0);
+	int rx = lab_udp("b", "10.0.0.2", PORT);
+	struct sockaddr_in dst = lab_addr("10.0.0.2", PORT);
+	unsigned char byte;
+	int i;
+
+	CHECK_OK(
+	    ipv4_bpf_attach(rx, accept_even_byte, COUNT(accept_even_byte)));
+	for (i = 0; i < 10; i++) {
+		byte = (unsigned char)i;
+		CHECK_INT_EQ(sendto(tx, &byte, 1, 0, (struct sockaddr *)&dst,
+				    sizeof(dst)),
+			     1);
+	}
+	for (i = 0; i < 10; i += 2) {
+		char buf[16];
+
+		CHECK_INT_EQ(recv_text(rx, buf, sizeof(buf), 2000), 1);
+		CHECK_INT_EQ(buf[0], i);
+	}
 	check_quiet(rx);
 	close(tx);
 	close(rx);
@@ -313,6 +351,7 @@ int main(void)
 	build_lab();
 	test_source_filter();
 	test_length_filter();
+	test_payload_filter();
 	test_attach_replaces();
 	test_lock();
 	test_raw_socket_filter();

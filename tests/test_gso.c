@@ -483,6 +483,40 @@ static void test_veth_gso(void)
 	ipv4_packet_conn_close(&rx);
 }
 
+/*
+ * A GRO reader that passes no cm still learns of truncation. The packet
+ * conn reads UDP without cm through recvfrom() with MSG_TRUNC, which
+ * returns the full length of a datagram longer than the buffer.
+ */
+static void test_plain_read_truncated(void)
+{
+	unsigned char buf[16];
+	struct sockaddr_in from;
+	struct pair p;
+
+	pair_open(&p, 0);
+	fill_pattern(sent_buf, 100, 19);
+	CHECK_INT_EQ(ipv4_packet_conn_write_to(&p.tx, sent_buf, 100, NULL,
+					       &p.rx_addr),
+		     100);
+	memset(buf, 0, sizeof(buf));
+	memset(&from, 0, sizeof(from));
+	CHECK_ERR(ipv4_packet_conn_read_from(&p.rx, buf, 10, NULL, &from),
+		  IPV4_ERR_TRUNCATED);
+	CHECK_MEM_EQ(buf, sent_buf, 10);
+	CHECK_INT_EQ(buf[10], 0);
+	CHECK_INT_EQ(from.sin_port, p.tx_addr.sin_port);
+	CHECK_INT_EQ(from.sin_addr.s_addr, p.tx_addr.sin_addr.s_addr);
+	CHECK_INT_EQ(ipv4_packet_conn_write_to(&p.tx, sent_buf, 16, NULL,
+					       &p.rx_addr),
+		     16);
+	CHECK_INT_EQ(ipv4_packet_conn_read_from(&p.rx, buf, sizeof(buf), NULL,
+						NULL),
+		     16);
+	CHECK_MEM_EQ(buf, sent_buf, 16);
+	pair_close(&p);
+}
+
 int main(void)
 {
 	lab_init();
@@ -494,5 +528,6 @@ int main(void)
 	test_batch();
 	test_fallback();
 	test_veth_gso();
+	test_plain_read_truncated();
 	return check_exit();
 }

@@ -170,6 +170,12 @@ static void test_include_mode(void)
 	check_delivery(&lab, "232.1.1.1", 0, 0);
 	CHECK_ERR(ipv4_leave_source_group(lab.rx, rx_if, sa(&group), sa(&s2)),
 		  -EINVAL);
+
+	/* Leaving the group ends a source-specific membership too. */
+	CHECK_OK(ipv4_join_source_group(lab.rx, rx_if, sa(&group), sa(&s1)));
+	check_delivery(&lab, "232.1.1.1", 1, 0);
+	CHECK_OK(ipv4_leave_group(lab.rx, rx_if, sa(&group)));
+	check_delivery(&lab, "232.1.1.1", 0, 0);
 	close_lab(&lab);
 }
 
@@ -201,6 +207,11 @@ struct capture {
 	char dir[64];
 };
 
+/*
+ * Starts tcpdump and waits up to 5 s until it captures. Returns -1, with a
+ * "skipped:" line, when it cannot: in a user namespace its switch of user
+ * fails, because setgroups(2) is denied there.
+ */
 static int capture_start(struct capture *cap)
 {
 	int i;
@@ -210,13 +221,17 @@ static int capture_start(struct capture *cap)
 	lab_must("timeout 30 ip netns exec rx tcpdump -Z root -U -n -i eth0 "
 		 "-w %s/igmp.pcap igmp >%s/log 2>&1 & echo $! >%s/pid",
 		 cap->dir, cap->dir, cap->dir);
-	/* tcpdump prints "listening on" once it captures. Wait 5 s at most. */
 	for (i = 0; i < 50; i++) {
-		if (lab_sh("grep -q 'listening on' %s/log", cap->dir) == 0)
+		if (lab_sh("grep -qs 'listening on' %s/log", cap->dir) == 0)
 			return 0;
+		if (lab_sh("kill -0 $(cat %s/pid) 2>/dev/null", cap->dir) != 0)
+			break;
 		usleep(100 * 1000);
 	}
-	lab_sh("cat %s/log >&2", cap->dir);
+	printf("skipped: tcpdump cannot capture here, so the IGMPv3 reports "
+	       "are not checked:\n");
+	fflush(stdout);
+	lab_sh("head -n 3 %s/log", cap->dir);
 	return -1;
 }
 
@@ -269,10 +284,15 @@ static void test_igmpv3_reports(void)
 	int fd;
 
 	if (lab_sh("command -v tcpdump >/dev/null 2>&1") != 0) {
-		printf("skipped: tcpdump not found (IGMPv3 report check)\n");
+		printf("skipped: tcpdump not found, so the IGMPv3 reports are "
+		       "not checked\n");
 		return;
 	}
-	CHECK_FATAL(capture_start(&cap) == 0);
+	if (capture_start(&cap) < 0) {
+		capture_stop(&cap);
+		lab_sh("rm -rf %s", cap.dir);
+		return;
+	}
 	fd = lab_udp("rx", "0.0.0.0", PORT + 1);
 
 	CHECK_OK(ipv4_join_source_group(fd, rx_if, sa(&ssm), sa(&s1)));
