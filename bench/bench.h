@@ -19,6 +19,8 @@
 #define BENCH_RCVBUF (4 << 20)
 /* Largest batch the workloads use. */
 #define BENCH_BATCH_MAX 64
+/* GSO sends per sendmmsg() and GRO reads per recvmmsg(), at most. */
+#define BENCH_GSO_BATCH_MAX 8
 /* Largest datagram the workloads send, GSO sends included. */
 #define BENCH_BUF_MAX 65536
 
@@ -31,7 +33,7 @@ struct bench_args {
 
 struct bench_result {
 	double value;  /* CPU ns per operation, or datagrams received per s */
-	double value2; /* fill/drain: ns per received datagram */
+	double value2; /* CPU ns per received datagram (fill/drain, threads) */
 	double allocs; /* heap allocations per operation, -1 if not counted */
 	unsigned long long ops;
 	unsigned long long sent;     /* sender/receiver workloads */

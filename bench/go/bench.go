@@ -235,6 +235,7 @@ func runThreads(a args, r *result) {
 		runtime.Gosched()
 	}
 	before := mallocs()
+	cpu := cpuNow()
 	start := time.Now()
 	for time.Since(start) < a.seconds {
 		for i := 0; i < 16; i++ {
@@ -253,6 +254,9 @@ func runThreads(a args, r *result) {
 	r.ops = r.sent + r.received
 	setAllocs(r, before, r.ops)
 	r.value = float64(r.received) * 1e9 / float64(elapsed.Nanoseconds())
+	if r.received > 0 {
+		r.value2 = float64(cpuNow()-cpu) / float64(r.received)
+	}
 }
 
 func runFill(a args, r *result) {
