@@ -148,7 +148,7 @@ for page in "$man_dir"/man3/*.3 "$man_dir"/man7/*.7; do
 	*.3) want="$sections" ;;
 	*) want="NAME DESCRIPTION SEE_ALSO" ;;
 	esac
-	pattern=$(echo "$want" | sed 's/ /( [A-Z_]+)* /g')
+	pattern=${want// /( [A-Z_]+)* }
 	echo " $found" | grep -qE "^ $pattern( |$)" ||
 		fail "${page#"$man_dir"/}: sections are '$found', want $want in order"
 done
