@@ -144,6 +144,9 @@ for page in "$man_dir"/man3/*.3 "$man_dir"/man7/*.7; do
 	head -n1 "$page" | grep -q '^\.so' && continue
 	found=$(sed -n 's/^\.SH "\{0,1\}\([^"]*\)"\{0,1\}$/\1/p' "$page" |
 		tr ' ' '_' | tr '\n' ' ')
+	title=$(sed -n 's/^\.TH \([^ ]*\) \([0-9]\) .*/\1.\2/p' "$page")
+	[ "$title" = "$(basename "$page")" ] ||
+		fail "${page#"$man_dir"/}: .TH names '$title'"
 	case "$page" in
 	*.3) want="$sections" ;;
 	*) want="NAME DESCRIPTION SEE_ALSO" ;;
