@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <unistd.h>
+#include <sys/epoll.h>
 
 #include "internal.h"
 
@@ -101,6 +102,33 @@ int ipv4__sys_poll(int fd, short events, int timeout_ms)
 {
 	struct pollfd pfd = {.fd = fd, .events = events};
 	int n = poll(&pfd, 1, timeout_ms);
+
+	/* EINTR is not retried here: the caller recomputes the timeout. */
+	if (n < 0)
+		return -errno;
+	return n;
+}
+
+int ipv4__sys_epoll_create(void)
+{
+	int epfd = epoll_create1(EPOLL_CLOEXEC);
+
+	return epfd < 0 ? -errno : epfd;
+}
+
+int ipv4__sys_epoll_add(int epfd, int fd, unsigned events)
+{
+	struct epoll_event ev = {.events = events, .data.fd = fd};
+
+	if (epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &ev) != 0)
+		return -errno;
+	return 0;
+}
+
+int ipv4__sys_epoll_wait(int epfd, int timeout_ms)
+{
+	struct epoll_event ev;
+	int n = epoll_wait(epfd, &ev, 1, timeout_ms);
 
 	/* EINTR is not retried here: the caller recomputes the timeout. */
 	if (n < 0)
