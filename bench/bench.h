@@ -19,6 +19,8 @@
 #define BENCH_RCVBUF (4 << 20)
 /* Largest batch the workloads use. */
 #define BENCH_BATCH_MAX 64
+/* GSO sends per sendmmsg() and GRO reads per recvmmsg(), at most. */
+#define BENCH_GSO_BATCH_MAX 8
 /* Largest datagram the workloads send, GSO sends included. */
 #define BENCH_BUF_MAX 65536
 
@@ -30,8 +32,8 @@ struct bench_args {
 };
 
 struct bench_result {
-	double value;  /* ns per operation, or datagrams received per second */
-	double value2; /* fill/drain: ns per received datagram */
+	double value;  /* CPU ns per operation, or datagrams received per s */
+	double value2; /* CPU ns per received datagram (fill/drain, threads) */
 	double allocs; /* heap allocations per operation, -1 if not counted */
 	unsigned long long ops;
 	unsigned long long sent;     /* sender/receiver workloads */
@@ -48,7 +50,14 @@ struct bench_pair {
 /* Implemented by sys.c and lib.c: returns 0, or -1 after printing why. */
 int bench_run(const struct bench_args *a, struct bench_result *r);
 
+/* ns on CLOCK_MONOTONIC, which bounds every run. */
 int64_t bench_now(void);
+/*
+ * CPU time of the process in ns (CLOCK_PROCESS_CPUTIME_ID), user and kernel.
+ * Single-thread workloads report it per operation, so the time a busy
+ * machine gives to other processes is not counted.
+ */
+int64_t bench_cpu_now(void);
 /* Returns 1 once a->seconds have passed since start. */
 int bench_elapsed(const struct bench_args *a, int64_t start);
 /* Heap allocations so far, counted by allocs.so when it is preloaded. */

@@ -15,7 +15,7 @@
 static unsigned char tx_buf[BENCH_BATCH_MAX][2048];
 static unsigned char rx_buf[BENCH_BATCH_MAX][2048];
 static unsigned char gso_buf[BENCH_BUF_MAX];
-static unsigned char gro_buf[BENCH_BUF_MAX];
+static unsigned char gro_buf[BENCH_GSO_BATCH_MAX][BENCH_BUF_MAX];
 
 struct lib_pair {
 	struct bench_pair p;
@@ -62,18 +62,19 @@ static int run_single(const struct bench_args *a, struct bench_result *r)
 {
 	struct lib_pair lp;
 	unsigned long long before;
-	int64_t start;
+	int64_t start, cpu;
 
 	lib_pair_open(&lp, 1000);
 	bench_fill(tx_buf[0], a->size, 1);
 	before = bench_allocs();
 	start = bench_now();
+	cpu = bench_cpu_now();
 	do {
 		lib_send(&lp, a->size, NULL);
 		lib_recv(&lp, NULL);
 		r->ops++;
 	} while (!bench_elapsed(a, start));
-	r->value = (double)(bench_now() - start) / (double)r->ops;
+	r->value = (double)(bench_cpu_now() - cpu) / (double)r->ops;
 	bench_set_allocs(r, before, r->ops);
 	bench_pair_close(&lp.p);
 	return 0;
@@ -84,7 +85,7 @@ static int run_single_cm(const struct bench_args *a, struct bench_result *r)
 	struct ipv4_control_message out = {.ifindex = 1}, in;
 	struct lib_pair lp;
 	unsigned long long before;
-	int64_t start;
+	int64_t start, cpu;
 
 	lib_pair_open(&lp, 1000);
 	lib_check(
@@ -95,6 +96,7 @@ static int run_single_cm(const struct bench_args *a, struct bench_result *r)
 	bench_fill(tx_buf[0], a->size, 2);
 	before = bench_allocs();
 	start = bench_now();
+	cpu = bench_cpu_now();
 	do {
 		lib_send(&lp, a->size, &out);
 		lib_recv(&lp, &in);
@@ -102,7 +104,7 @@ static int run_single_cm(const struct bench_args *a, struct bench_result *r)
 			bench_die("control message check", EPROTO);
 		r->ops++;
 	} while (!bench_elapsed(a, start));
-	r->value = (double)(bench_now() - start) / (double)r->ops;
+	r->value = (double)(bench_cpu_now() - cpu) / (double)r->ops;
 	bench_set_allocs(r, before, r->ops);
 	bench_pair_close(&lp.p);
 	return 0;
@@ -158,7 +160,7 @@ static int run_batch(const struct bench_args *a, struct bench_result *r)
 	static struct lib_batch tx, rx;
 	struct lib_pair lp;
 	unsigned long long before;
-	int64_t start;
+	int64_t start, cpu;
 	int n;
 
 	lib_pair_open(&lp, 1000);
@@ -166,6 +168,7 @@ static int run_batch(const struct bench_args *a, struct bench_result *r)
 	lib_batch_init(&rx, &lp, a->size, a->batch, 0);
 	before = bench_allocs();
 	start = bench_now();
+	cpu = bench_cpu_now();
 	do {
 		n = lib_send_batch(&tx);
 		if (n != a->batch)
@@ -180,7 +183,7 @@ static int run_batch(const struct bench_args *a, struct bench_result *r)
 		}
 		r->ops += (unsigned)a->batch;
 	} while (!bench_elapsed(a, start));
-	r->value = (double)(bench_now() - start) / (double)r->ops;
+	r->value = (double)(bench_cpu_now() - cpu) / (double)r->ops;
 	bench_set_allocs(r, before, r->ops);
 	bench_pair_close(&lp.p);
 	return 0;
@@ -216,13 +219,13 @@ static int run_fill(const struct bench_args *a, struct bench_result *r)
 	before = bench_allocs();
 	start = bench_now();
 	do {
-		t0 = bench_now();
+		t0 = bench_cpu_now();
 		for (int i = 0; i < BENCH_FILL_COUNT; i++)
 			lib_send(&lp, a->size, NULL);
-		t1 = bench_now();
+		t1 = bench_cpu_now();
 		for (int i = 0; i < BENCH_FILL_COUNT; i++)
 			lib_recv(&lp, NULL);
-		t2 = bench_now();
+		t2 = bench_cpu_now();
 		send_ns += t1 - t0;
 		recv_ns += t2 - t1;
 		r->ops += BENCH_FILL_COUNT;
@@ -238,17 +241,40 @@ struct lib_gso {
 	struct lib_pair *lp;
 	size_t len;
 	struct ipv4_control_message cm;
+	int n; /* GSO sends per write_batch call, GRO reads per read_batch */
+	struct ipv4_message tx[BENCH_GSO_BATCH_MAX];
+	struct iovec tx_iov;
+	unsigned char tx_control[IPV4_CONTROL_MARSHAL_MAX];
+	struct ipv4_message rx[BENCH_GSO_BATCH_MAX];
+	struct iovec rx_iov[BENCH_GSO_BATCH_MAX];
+	unsigned char rx_control[BENCH_GSO_BATCH_MAX][IPV4_CONTROL_RECV_MAX];
 };
 
 static int lib_gso_send(void *ctx)
 {
 	struct lib_gso *g = ctx;
-	int sent = ipv4_gso_write_to(&g->lp->tx, gso_buf, g->len, &g->cm,
-				     &g->lp->p.rx_addr);
+	int segments = ipv4_gso_segments(g->len, g->cm.segment_size);
+	int sent;
 
-	if (sent < 0)
-		return sent;
-	return ipv4_gso_segments(g->len, g->cm.segment_size);
+	if (g->n == 1)
+		sent = ipv4_gso_write_to(&g->lp->tx, gso_buf, g->len, &g->cm,
+					 &g->lp->p.rx_addr) < 0
+			   ? -1
+			   : 1;
+	else
+		sent = ipv4_gso_write_batch(&g->lp->tx, g->tx, (size_t)g->n, 0);
+	return sent < 0 ? sent : sent * segments;
+}
+
+static int lib_gro_count(struct ipv4_gro_segment *s)
+{
+	int segments = 0;
+
+	for (; ipv4_gro_ok(s); ipv4_gro_next(s)) {
+		bench_use(s->data);
+		segments++;
+	}
+	return segments;
 }
 
 static int lib_gro_recv(void *ctx)
@@ -258,19 +284,63 @@ static int lib_gro_recv(void *ctx)
 	struct ipv4_gro_segment s;
 	struct sockaddr_in src;
 	int segments = 0;
-	int n = ipv4_packet_conn_read_from(&g->lp->rx, gro_buf, sizeof(gro_buf),
-					   &cm, &src);
+	int n;
 
+	if (g->n == 1) {
+		n = ipv4_packet_conn_read_from(&g->lp->rx, gro_buf[0],
+					       sizeof(gro_buf[0]), &cm, &src);
+	} else {
+		n = ipv4_packet_conn_read_batch(&g->lp->rx, g->rx, (size_t)g->n,
+						0);
+	}
 	if (n == -EAGAIN || n == IPV4_ERR_TIMEOUT)
 		return 0;
 	if (n < 0)
 		return n;
-	for (ipv4_gro_first(&s, gro_buf, (size_t)n, &cm, &src); ipv4_gro_ok(&s);
-	     ipv4_gro_next(&s)) {
-		bench_use(s.data);
-		segments++;
+	if (g->n == 1) {
+		ipv4_gro_first(&s, gro_buf[0], (size_t)n, &cm, &src);
+		return lib_gro_count(&s);
+	}
+	for (int i = 0; i < n; i++) {
+		if (ipv4_gro_first_message(&s, &g->rx[i]) < 0)
+			return -EPROTO;
+		segments += lib_gro_count(&s);
 	}
 	return segments;
+}
+
+static void lib_gso_init(struct lib_gso *g, struct lib_pair *lp, size_t size,
+			 int n)
+{
+	size_t segments = IPV4_GSO_MAX_PAYLOAD / size;
+	int control_len;
+
+	memset(g, 0, sizeof(*g));
+	g->lp = lp;
+	g->n = n;
+	g->cm.segment_size = (int)size;
+	if (segments > IPV4_GSO_MAX_SEGMENTS)
+		segments = IPV4_GSO_MAX_SEGMENTS;
+	g->len = segments * size;
+	bench_fill(gso_buf, g->len, 4);
+	control_len =
+	    ipv4_control_marshal(&g->cm, g->tx_control, sizeof(g->tx_control));
+	lib_check("ipv4_control_marshal", control_len);
+	g->tx_iov.iov_base = gso_buf;
+	g->tx_iov.iov_len = g->len;
+	for (int i = 0; i < n; i++) {
+		g->tx[i].iov = &g->tx_iov;
+		g->tx[i].iovlen = 1;
+		g->tx[i].control = g->tx_control;
+		g->tx[i].control_len = (size_t)control_len;
+		g->tx[i].addr = lp->p.rx_addr;
+		g->rx_iov[i].iov_base = gro_buf[i];
+		g->rx_iov[i].iov_len = sizeof(gro_buf[i]);
+		g->rx[i].iov = &g->rx_iov[i];
+		g->rx[i].iovlen = 1;
+		g->rx[i].control = g->rx_control[i];
+		g->rx[i].control_cap = sizeof(g->rx_control[i]);
+	}
 }
 
 static int run_gso(const struct bench_args *a, struct bench_result *r)
@@ -283,16 +353,15 @@ static int run_gso(const struct bench_args *a, struct bench_result *r)
 	    .recv_ctx = &g,
 	};
 	struct lib_pair lp;
-	size_t segments = IPV4_GSO_MAX_PAYLOAD / a->size;
 
+	if (a->batch > BENCH_GSO_BATCH_MAX) {
+		fprintf(stderr, "bench: GSO batch over %d\n",
+			BENCH_GSO_BATCH_MAX);
+		return -1;
+	}
 	lib_pair_open(&lp, 50);
 	lib_check("ipv4_set_udp_gro", ipv4_set_udp_gro(lp.p.rx, 1));
-	g.lp = &lp;
-	g.cm.segment_size = (int)a->size;
-	if (segments > IPV4_GSO_MAX_SEGMENTS)
-		segments = IPV4_GSO_MAX_SEGMENTS;
-	g.len = segments * a->size;
-	bench_fill(gso_buf, g.len, 4);
+	lib_gso_init(&g, &lp, a->size, a->batch);
 	bench_threads(a, r, &ops);
 	bench_pair_close(&lp.p);
 	return 0;
@@ -302,6 +371,7 @@ static int run_gso(const struct bench_args *a, struct bench_result *r)
 	do {                                                                   \
 		unsigned long long before_ = bench_allocs();                   \
 		int64_t start_ = bench_now();                                  \
+		int64_t cpu_ = bench_cpu_now();                                \
 		do {                                                           \
 			for (int i_ = 0; i_ < 1000; i_++) {                    \
 				body;                                          \
@@ -309,7 +379,7 @@ static int run_gso(const struct bench_args *a, struct bench_result *r)
 			(r)->ops += 1000;                                      \
 		} while (!bench_elapsed((a), start_));                         \
 		(r)->value =                                                   \
-		    (double)(bench_now() - start_) / (double)(r)->ops;         \
+		    (double)(bench_cpu_now() - cpu_) / (double)(r)->ops;       \
 		bench_set_allocs((r), before_, (r)->ops);                      \
 	} while (0)
 

@@ -5,6 +5,7 @@
  * the codecs, as a hand-written struct fill or byte copy.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include <arpa/inet.h>
@@ -23,7 +24,7 @@
 static unsigned char tx_buf[BENCH_BATCH_MAX][2048];
 static unsigned char rx_buf[BENCH_BATCH_MAX][2048];
 static unsigned char gso_buf[BENCH_BUF_MAX];
-static unsigned char gro_buf[BENCH_BUF_MAX];
+static unsigned char gro_buf[BENCH_GSO_BATCH_MAX][BENCH_BUF_MAX];
 
 /* What a received control message is parsed into. */
 struct sys_control {
@@ -54,18 +55,19 @@ static int run_single(const struct bench_args *a, struct bench_result *r)
 {
 	struct bench_pair p;
 	unsigned long long before;
-	int64_t start;
+	int64_t start, cpu;
 
 	bench_pair_open(&p, 1000);
 	bench_fill(tx_buf[0], a->size, 1);
 	before = bench_allocs();
 	start = bench_now();
+	cpu = bench_cpu_now();
 	do {
 		sys_send(&p, a->size);
 		sys_recv(&p, sizeof(rx_buf[0]));
 		r->ops++;
 	} while (!bench_elapsed(a, start));
-	r->value = (double)(bench_now() - start) / (double)r->ops;
+	r->value = (double)(bench_cpu_now() - cpu) / (double)r->ops;
 	bench_set_allocs(r, before, r->ops);
 	bench_pair_close(&p);
 	return 0;
@@ -149,7 +151,7 @@ static int run_single_cm(const struct bench_args *a, struct bench_result *r)
 	struct sys_control cm;
 	struct bench_pair p;
 	unsigned long long before;
-	int64_t start;
+	int64_t start, cpu;
 	int on = 1;
 
 	bench_pair_open(&p, 1000);
@@ -159,6 +161,7 @@ static int run_single_cm(const struct bench_args *a, struct bench_result *r)
 	bench_fill(tx_buf[0], a->size, 2);
 	before = bench_allocs();
 	start = bench_now();
+	cpu = bench_cpu_now();
 	do {
 		sys_send_cm(&p, a->size);
 		sys_recv_cm(&p, &cm);
@@ -166,7 +169,7 @@ static int run_single_cm(const struct bench_args *a, struct bench_result *r)
 			bench_die("control message check", EPROTO);
 		r->ops++;
 	} while (!bench_elapsed(a, start));
-	r->value = (double)(bench_now() - start) / (double)r->ops;
+	r->value = (double)(bench_cpu_now() - cpu) / (double)r->ops;
 	bench_set_allocs(r, before, r->ops);
 	bench_pair_close(&p);
 	return 0;
@@ -239,7 +242,7 @@ static int run_batch(const struct bench_args *a, struct bench_result *r)
 	static struct sys_batch tx, rx;
 	struct bench_pair p;
 	unsigned long long before;
-	int64_t start;
+	int64_t start, cpu;
 	int n;
 
 	bench_pair_open(&p, 1000);
@@ -247,6 +250,7 @@ static int run_batch(const struct bench_args *a, struct bench_result *r)
 	sys_batch_init_recv(&rx, &p, a->batch);
 	before = bench_allocs();
 	start = bench_now();
+	cpu = bench_cpu_now();
 	do {
 		n = sys_send_batch(&tx);
 		if (n != a->batch)
@@ -259,7 +263,7 @@ static int run_batch(const struct bench_args *a, struct bench_result *r)
 		}
 		r->ops += (unsigned)a->batch;
 	} while (!bench_elapsed(a, start));
-	r->value = (double)(bench_now() - start) / (double)r->ops;
+	r->value = (double)(bench_cpu_now() - cpu) / (double)r->ops;
 	bench_set_allocs(r, before, r->ops);
 	bench_pair_close(&p);
 	return 0;
@@ -295,13 +299,13 @@ static int run_fill(const struct bench_args *a, struct bench_result *r)
 	before = bench_allocs();
 	start = bench_now();
 	do {
-		t0 = bench_now();
+		t0 = bench_cpu_now();
 		for (int i = 0; i < BENCH_FILL_COUNT; i++)
 			sys_send(&p, a->size);
-		t1 = bench_now();
+		t1 = bench_cpu_now();
 		for (int i = 0; i < BENCH_FILL_COUNT; i++)
 			sys_recv(&p, sizeof(rx_buf[0]));
-		t2 = bench_now();
+		t2 = bench_cpu_now();
 		send_ns += t1 - t0;
 		recv_ns += t2 - t1;
 		r->ops += BENCH_FILL_COUNT;
@@ -313,73 +317,125 @@ static int run_fill(const struct bench_args *a, struct bench_result *r)
 	return 0;
 }
 
+union sys_gso_control {
+	char buf[CMSG_SPACE(sizeof(uint16_t))];
+	struct cmsghdr align;
+};
+
+union sys_gro_control {
+	char buf[64];
+	struct cmsghdr align;
+};
+
 struct sys_gso {
 	struct bench_pair *p;
 	size_t len;
 	int segment_size;
+	int n; /* GSO sends per sendmmsg(), GRO reads per recvmmsg() */
+	struct iovec tx_iov;
+	union sys_gso_control tx_control;
+	struct mmsghdr tx[BENCH_GSO_BATCH_MAX];
+	struct iovec rx_iov[BENCH_GSO_BATCH_MAX];
+	struct sockaddr_in rx_addr[BENCH_GSO_BATCH_MAX];
+	union sys_gro_control rx_control[BENCH_GSO_BATCH_MAX];
+	struct mmsghdr rx[BENCH_GSO_BATCH_MAX];
 };
 
 static int sys_gso_send(void *ctx)
 {
 	struct sys_gso *g = ctx;
-	union {
-		char buf[CMSG_SPACE(sizeof(uint16_t))];
-		struct cmsghdr align;
-	} control;
-	struct iovec iov = {.iov_base = gso_buf, .iov_len = g->len};
-	struct msghdr msg = {
-	    .msg_name = &g->p->rx_addr,
-	    .msg_namelen = sizeof(g->p->rx_addr),
-	    .msg_iov = &iov,
-	    .msg_iovlen = 1,
-	    .msg_control = control.buf,
-	    .msg_controllen = sizeof(control.buf),
-	};
-	struct cmsghdr *cmsg = CMSG_FIRSTHDR(&msg);
-	uint16_t size = (uint16_t)g->segment_size;
+	int segments = (int)((g->len + (size_t)g->segment_size - 1) /
+			     (size_t)g->segment_size);
+	int sent;
 
-	cmsg->cmsg_level = IPPROTO_UDP;
-	cmsg->cmsg_type = UDP_SEGMENT;
-	cmsg->cmsg_len = CMSG_LEN(sizeof(size));
-	memcpy(CMSG_DATA(cmsg), &size, sizeof(size));
-	if (sendmsg(g->p->tx, &msg, 0) < 0)
-		return -errno;
-	return (int)((g->len + (size_t)g->segment_size - 1) /
-		     (size_t)g->segment_size);
+	if (g->n == 1) {
+		if (sendmsg(g->p->tx, &g->tx[0].msg_hdr, 0) < 0)
+			return -errno;
+		return segments;
+	}
+	sent = sendmmsg(g->p->tx, g->tx, (unsigned)g->n, 0);
+	return sent < 0 ? -errno : sent * segments;
+}
+
+static int sys_gro_segments(struct msghdr *msg, size_t n)
+{
+	struct sys_control cm;
+	int segments = 0;
+
+	sys_parse_control(&cm, msg);
+	if (cm.segment_size == 0)
+		return 1;
+	/* Each segment would be handed on here; the last may be shorter. */
+	for (size_t off = 0; off < n; off += (size_t)cm.segment_size) {
+		bench_use((char *)msg->msg_iov[0].iov_base + off);
+		segments++;
+	}
+	return segments;
 }
 
 static int sys_gro_recv(void *ctx)
 {
 	struct sys_gso *g = ctx;
-	union {
-		char buf[64];
-		struct cmsghdr align;
-	} control;
-	struct sockaddr_in src;
-	struct iovec iov = {.iov_base = gro_buf, .iov_len = sizeof(gro_buf)};
-	struct msghdr msg = {
-	    .msg_name = &src,
-	    .msg_namelen = sizeof(src),
-	    .msg_iov = &iov,
-	    .msg_iovlen = 1,
-	    .msg_control = control.buf,
-	    .msg_controllen = sizeof(control.buf),
-	};
-	struct sys_control cm;
-	ssize_t n = recvmsg(g->p->rx, &msg, 0);
-	int segments = 0;
+	int got, segments = 0;
 
-	if (n < 0)
-		return errno == EAGAIN || errno == EWOULDBLOCK ? 0 : -errno;
-	sys_parse_control(&cm, &msg);
-	if (cm.segment_size == 0)
-		return 1;
-	/* Each segment would be handed on here; the last may be shorter. */
-	for (ssize_t off = 0; off < n; off += cm.segment_size) {
-		bench_use(gro_buf + off);
-		segments++;
+	/* The kernel overwrote the lengths of the last call. */
+	for (int i = 0; i < g->n; i++) {
+		g->rx[i].msg_hdr.msg_namelen = sizeof(g->rx_addr[i]);
+		g->rx[i].msg_hdr.msg_controllen = sizeof(g->rx_control[i]);
 	}
+	if (g->n == 1) {
+		ssize_t n = recvmsg(g->p->rx, &g->rx[0].msg_hdr, 0);
+
+		g->rx[0].msg_len = (unsigned)n;
+		got = n < 0 ? -1 : 1;
+	} else {
+		got = recvmmsg(g->p->rx, g->rx, (unsigned)g->n, MSG_WAITFORONE,
+			       NULL);
+	}
+	if (got < 0)
+		return errno == EAGAIN || errno == EWOULDBLOCK ? 0 : -errno;
+	for (int i = 0; i < got; i++)
+		segments +=
+		    sys_gro_segments(&g->rx[i].msg_hdr, g->rx[i].msg_len);
 	return segments;
+}
+
+static void sys_gso_init(struct sys_gso *g, struct bench_pair *p, size_t size,
+			 int n)
+{
+	size_t segments = 65507 / size;
+	struct cmsghdr *cmsg = &g->tx_control.align;
+	uint16_t segment_size = (uint16_t)size;
+
+	memset(g, 0, sizeof(*g));
+	g->p = p;
+	g->n = n;
+	g->segment_size = (int)size;
+	g->len = (segments < 64 ? segments : 64) * size;
+	bench_fill(gso_buf, g->len, 4);
+	g->tx_iov.iov_base = gso_buf;
+	g->tx_iov.iov_len = g->len;
+	cmsg->cmsg_level = IPPROTO_UDP;
+	cmsg->cmsg_type = UDP_SEGMENT;
+	cmsg->cmsg_len = CMSG_LEN(sizeof(segment_size));
+	memcpy(CMSG_DATA(cmsg), &segment_size, sizeof(segment_size));
+	for (int i = 0; i < n; i++) {
+		struct msghdr *tx = &g->tx[i].msg_hdr;
+		struct msghdr *rx = &g->rx[i].msg_hdr;
+
+		tx->msg_name = &p->rx_addr;
+		tx->msg_namelen = sizeof(p->rx_addr);
+		tx->msg_iov = &g->tx_iov;
+		tx->msg_iovlen = 1;
+		tx->msg_control = g->tx_control.buf;
+		tx->msg_controllen = sizeof(g->tx_control.buf);
+		g->rx_iov[i].iov_base = gro_buf[i];
+		g->rx_iov[i].iov_len = sizeof(gro_buf[i]);
+		rx->msg_name = &g->rx_addr[i];
+		rx->msg_iov = &g->rx_iov[i];
+		rx->msg_iovlen = 1;
+		rx->msg_control = g->rx_control[i].buf;
+	}
 }
 
 static int run_gso(const struct bench_args *a, struct bench_result *r)
@@ -393,15 +449,16 @@ static int run_gso(const struct bench_args *a, struct bench_result *r)
 	};
 	struct bench_pair p;
 	int on = 1;
-	size_t segments = 65507 / a->size;
 
+	if (a->batch > BENCH_GSO_BATCH_MAX) {
+		fprintf(stderr, "bench: GSO batch over %d\n",
+			BENCH_GSO_BATCH_MAX);
+		return -1;
+	}
 	bench_pair_open(&p, 50);
 	if (setsockopt(p.rx, IPPROTO_UDP, UDP_GRO, &on, sizeof(on)) != 0)
 		bench_die("UDP_GRO", errno);
-	g.p = &p;
-	g.segment_size = (int)a->size;
-	g.len = (segments < 64 ? segments : 64) * a->size;
-	bench_fill(gso_buf, g.len, 4);
+	sys_gso_init(&g, &p, a->size, a->batch);
 	bench_threads(a, r, &ops);
 	bench_pair_close(&p);
 	return 0;
@@ -423,6 +480,7 @@ struct sys_header {
 	do {                                                                   \
 		unsigned long long before_ = bench_allocs();                   \
 		int64_t start_ = bench_now();                                  \
+		int64_t cpu_ = bench_cpu_now();                                \
 		do {                                                           \
 			for (int i_ = 0; i_ < 1000; i_++) {                    \
 				body;                                          \
@@ -430,7 +488,7 @@ struct sys_header {
 			(r)->ops += 1000;                                      \
 		} while (!bench_elapsed((a), start_));                         \
 		(r)->value =                                                   \
-		    (double)(bench_now() - start_) / (double)(r)->ops;         \
+		    (double)(bench_cpu_now() - cpu_) / (double)(r)->ops;       \
 		bench_set_allocs((r), before_, (r)->ops);                      \
 	} while (0)
 
@@ -551,21 +609,23 @@ static int run_control_marshal(const struct bench_args *a,
 		struct cmsghdr align;
 	} control;
 	struct sys_control in = {.ifindex = 1};
-	struct in_pktinfo pi;
 	struct cmsghdr *cmsg = &control.align;
+	unsigned char *data = CMSG_DATA(cmsg);
 	long sum = 0;
 
 	in.dst.s_addr = htonl(INADDR_LOOPBACK);
+	/* Fields stored in place: no struct copied out through the stack. */
 	CODEC_LOOP(a, r, {
 		bench_use(&in);
-		memset(&pi, 0, sizeof(pi));
-		pi.ipi_ifindex = in.ifindex;
-		pi.ipi_spec_dst = in.dst;
 		cmsg->cmsg_level = IPPROTO_IP;
 		cmsg->cmsg_type = IP_PKTINFO;
-		cmsg->cmsg_len = CMSG_LEN(sizeof(pi));
-		memcpy(CMSG_DATA(cmsg), &pi, sizeof(pi));
-		sum += (long)CMSG_SPACE(sizeof(pi));
+		cmsg->cmsg_len = CMSG_LEN(sizeof(struct in_pktinfo));
+		memcpy(data + offsetof(struct in_pktinfo, ipi_ifindex),
+		       &in.ifindex, sizeof(in.ifindex));
+		memcpy(data + offsetof(struct in_pktinfo, ipi_spec_dst),
+		       &in.dst, sizeof(in.dst));
+		memset(data + offsetof(struct in_pktinfo, ipi_addr), 0, 8);
+		sum += (long)CMSG_SPACE(sizeof(struct in_pktinfo));
 		bench_use(control.buf);
 	});
 	return sum > 0 ? 0 : -1;

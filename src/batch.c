@@ -117,19 +117,23 @@ static int batch_recv_first(const struct ipv4_packet_conn *c, int fd,
 			    struct mmsghdr *mm, unsigned n, int flags)
 {
 	int64_t deadline = ipv4__conn_deadline(c, ipv4__conn_read_deadline(c));
+	struct ipv4__conn_waiter w;
 	int got;
 
 	flags |= MSG_WAITFORONE;
 	if (deadline == 0 || (flags & MSG_DONTWAIT))
 		return ipv4__sys_recvmmsg(fd, mm, n, flags);
+	ipv4__conn_waiter_init(&w, fd, POLLIN, deadline);
 	for (;;) {
 		got = ipv4__sys_recvmmsg(fd, mm, n, flags | MSG_DONTWAIT);
 		if (got != -EAGAIN)
-			return got;
-		got = ipv4__conn_wait(fd, POLLIN, deadline);
+			break;
+		got = ipv4__conn_wait(&w);
 		if (got < 0)
-			return got;
+			break;
 	}
+	ipv4__conn_waiter_end(&w);
+	return got;
 }
 
 static int batch_send_first(const struct ipv4_packet_conn *c, int fd,
@@ -137,18 +141,22 @@ static int batch_send_first(const struct ipv4_packet_conn *c, int fd,
 {
 	int64_t deadline =
 		ipv4__conn_deadline(c, ipv4__conn_write_deadline(c));
+	struct ipv4__conn_waiter w;
 	int sent;
 
 	if (deadline == 0 || (flags & MSG_DONTWAIT))
 		return ipv4__sys_sendmmsg(fd, mm, n, flags);
+	ipv4__conn_waiter_init(&w, fd, POLLOUT, deadline);
 	for (;;) {
 		sent = ipv4__sys_sendmmsg(fd, mm, n, flags | MSG_DONTWAIT);
 		if (sent != -EAGAIN)
-			return sent;
-		sent = ipv4__conn_wait(fd, POLLOUT, deadline);
+			break;
+		sent = ipv4__conn_wait(&w);
 		if (sent < 0)
-			return sent;
+			break;
 	}
+	ipv4__conn_waiter_end(&w);
+	return sent;
 }
 
 /* Returns n clamped to what one call handles, or a check's error. */

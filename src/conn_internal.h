@@ -18,10 +18,17 @@
 
 /* Socket kinds that ipv4_packet_conn_init() and ipv4_raw_conn_init() find. */
 enum ipv4__conn_kind {
-	IPV4__KIND_DGRAM = 1, /* UDP or ICMP ping socket: no IPv4 header */
+	IPV4__KIND_DGRAM = 1, /* ICMP ping socket: no IPv4 header */
 	IPV4__KIND_RAW,	      /* raw socket: reads start with the header */
 	IPV4__KIND_HDRINCL,   /* raw socket with IP_HDRINCL on */
+	IPV4__KIND_UDP,	      /* UDP or UDP-Lite socket: no IPv4 header */
 };
+
+/* Returns 1 for the kinds whose datagrams come without an IPv4 header. */
+static inline int ipv4__conn_kind_is_dgram(int kind)
+{
+	return kind == IPV4__KIND_DGRAM || kind == IPV4__KIND_UDP;
+}
 
 static inline int ipv4__conn_fd(const struct ipv4_packet_conn *c)
 {
@@ -85,11 +92,33 @@ int ipv4__conn_sendmsg(const struct ipv4_packet_conn *c, int fd,
 		       const struct msghdr *msg);
 
 /*
- * Waits with poll() until fd has events or deadline passes. Returns 0 when
+ * The waits of one call on fd for events, until deadline. poll() reports
+ * POLLERR at once for as long as the socket's error queue contains an entry
+ * (IP_RECVERR queues one per ICMP error, and only recvmsg(MSG_ERRQUEUE)
+ * removes it), which would turn the wait into a busy loop. So after two
+ * wake-ups that the call met with EAGAIN again, the waits move to an
+ * edge-triggered epoll instance, which reports a lasting state only once.
+ */
+struct ipv4__conn_waiter {
+	int fd;
+	short events;
+	int64_t deadline;
+	int wakeups; /* wake-ups so far, each followed by EAGAIN */
+	int epfd;    /* -1 while poll() is used */
+};
+
+void ipv4__conn_waiter_init(struct ipv4__conn_waiter *w, int fd, short events,
+			    int64_t deadline);
+
+/*
+ * Waits until fd may have events or the deadline passes. Returns 0 when
  * the caller should try its MSG_DONTWAIT call again, IPV4_ERR_TIMEOUT once
  * the deadline has passed, or a negative poll error. EINTR recomputes the
  * remaining time.
  */
-int ipv4__conn_wait(int fd, short events, int64_t deadline);
+int ipv4__conn_wait(struct ipv4__conn_waiter *w);
+
+/* Releases the epoll instance, if the waits needed one. */
+void ipv4__conn_waiter_end(struct ipv4__conn_waiter *w);
 
 #endif

@@ -7,11 +7,13 @@
  * with MSG_DONTWAIT and, on EAGAIN, waits in poll() for the time that
  * remains, then tries again. So a call past its deadline consumes nothing,
  * and a datagram taken by another thread between poll() and the call only
- * sends this one back to wait.
+ * sends this one back to wait. A wait that keeps waking without progress
+ * moves to epoll (see struct ipv4__conn_waiter).
  */
 #include <errno.h>
 #include <limits.h>
 #include <time.h>
+#include <sys/epoll.h>
 
 #include "conn_internal.h"
 
@@ -34,21 +36,72 @@ static int deadline_poll_ms(int64_t ns)
 	return ms > INT_MAX ? INT_MAX : (int)ms;
 }
 
-int ipv4__conn_wait(int fd, short events, int64_t deadline)
+/* poll() wake-ups met with EAGAIN before the waits move to epoll. */
+#define WAIT_WAKEUPS_MAX 2
+
+void ipv4__conn_waiter_init(struct ipv4__conn_waiter *w, int fd, short events,
+			    int64_t deadline)
+{
+	w->fd = fd;
+	w->events = events;
+	w->deadline = deadline;
+	w->wakeups = 0;
+	w->epfd = -1;
+}
+
+void ipv4__conn_waiter_end(struct ipv4__conn_waiter *w)
+{
+	if (w->epfd >= 0)
+		ipv4__sys_close(w->epfd);
+	w->epfd = -1;
+}
+
+/*
+ * Adds the fd to a new edge-triggered epoll instance. Its first wait
+ * reports the fd's current state, and later ones only new events.
+ */
+static void waiter_use_epoll(struct ipv4__conn_waiter *w)
+{
+	unsigned events = 0;
+	int epfd = ipv4__sys_epoll_create();
+
+	/* NOTE: without an epoll instance (EMFILE) the waits keep polling. */
+	if (epfd < 0)
+		return;
+	if (w->events & POLLIN)
+		events |= EPOLLIN;
+	if (w->events & POLLOUT)
+		events |= EPOLLOUT;
+	if (ipv4__sys_epoll_add(epfd, w->fd, events | EPOLLET) < 0) {
+		ipv4__sys_close(epfd);
+		return;
+	}
+	w->epfd = epfd;
+}
+
+int ipv4__conn_wait(struct ipv4__conn_waiter *w)
 {
 	int64_t remaining;
-	int ready;
+	int ms, ready;
 
+	if (w->epfd < 0 && w->wakeups >= WAIT_WAKEUPS_MAX)
+		waiter_use_epoll(w);
 	for (;;) {
-		remaining = deadline - ipv4_now();
+		remaining = w->deadline - ipv4_now();
 		if (remaining <= 0)
 			return IPV4_ERR_TIMEOUT;
-		ready = ipv4__sys_poll(fd, events, deadline_poll_ms(remaining));
+		ms = deadline_poll_ms(remaining);
+		if (w->epfd >= 0)
+			ready = ipv4__sys_epoll_wait(w->epfd, ms);
+		else
+			ready = ipv4__sys_poll(w->fd, w->events, ms);
 		if (ready == -EINTR)
 			continue;
+		if (ready > 0)
+			w->wakeups++;
 		/*
-		 * On readiness or on poll's own timeout the caller tries once
-		 * more: the next wait then reports the timeout.
+		 * On readiness or on the wait's own timeout the caller tries
+		 * once more: the next wait then reports the timeout.
 		 */
 		return ready < 0 ? ready : 0;
 	}
@@ -58,20 +111,24 @@ int ipv4__conn_recvmsg(const struct ipv4_packet_conn *c, int fd,
 		       struct msghdr *msg)
 {
 	int64_t deadline = ipv4__conn_deadline(c, ipv4__conn_read_deadline(c));
+	struct ipv4__conn_waiter w;
 	int n;
 
 	/* The fast path: one blocking or non-blocking call, as the fd is. */
 	if (deadline == 0)
 		return ipv4__sys_recvmsg(fd, msg, 0);
 	/* The kernel writes back nothing on EAGAIN, so msg is reused as is. */
+	ipv4__conn_waiter_init(&w, fd, POLLIN, deadline);
 	for (;;) {
 		n = ipv4__sys_recvmsg(fd, msg, MSG_DONTWAIT);
 		if (n != -EAGAIN)
-			return n;
-		n = ipv4__conn_wait(fd, POLLIN, deadline);
+			break;
+		n = ipv4__conn_wait(&w);
 		if (n < 0)
-			return n;
+			break;
 	}
+	ipv4__conn_waiter_end(&w);
+	return n;
 }
 
 int ipv4__conn_sendmsg(const struct ipv4_packet_conn *c, int fd,
@@ -79,18 +136,22 @@ int ipv4__conn_sendmsg(const struct ipv4_packet_conn *c, int fd,
 {
 	int64_t deadline =
 		ipv4__conn_deadline(c, ipv4__conn_write_deadline(c));
+	struct ipv4__conn_waiter w;
 	int n;
 
 	if (deadline == 0)
 		return ipv4__sys_sendmsg(fd, msg, 0);
+	ipv4__conn_waiter_init(&w, fd, POLLOUT, deadline);
 	for (;;) {
 		n = ipv4__sys_sendmsg(fd, msg, MSG_DONTWAIT);
 		if (n != -EAGAIN)
-			return n;
-		n = ipv4__conn_wait(fd, POLLOUT, deadline);
+			break;
+		n = ipv4__conn_wait(&w);
 		if (n < 0)
-			return n;
+			break;
 	}
+	ipv4__conn_waiter_end(&w);
+	return n;
 }
 
 static int deadline_store(struct ipv4_packet_conn *c, int64_t *field,

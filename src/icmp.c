@@ -84,7 +84,7 @@ int ipv4_icmp_filter_will_block(const struct ipv4_icmp_filter *f, int type)
 
 	if (err < 0)
 		return err;
-	return (int)((f->blocked >> type) & 1u);
+	return (f->blocked & UINT32_C(1) << type) != 0;
 }
 
 int ipv4_icmp_filter_get(int fd, struct ipv4_icmp_filter *f)

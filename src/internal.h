@@ -25,10 +25,19 @@ int ipv4__sys_getsockopt_int(int fd, int level, int name, int *err);
 
 int ipv4__sys_recvmsg(int fd, struct msghdr *msg, int flags);
 int ipv4__sys_sendmsg(int fd, const struct msghdr *msg, int flags);
+int ipv4__sys_recvfrom(int fd, void *buf, size_t len, int flags,
+		       struct sockaddr *src, socklen_t *srclen);
+int ipv4__sys_sendto(int fd, const void *buf, size_t len, int flags,
+		     const struct sockaddr *dst, socklen_t dstlen);
 int ipv4__sys_recvmmsg(int fd, struct mmsghdr *msgs, unsigned n, int flags);
 int ipv4__sys_sendmmsg(int fd, struct mmsghdr *msgs, unsigned n, int flags);
 /* Returns 1 when fd is ready, 0 on timeout (timeout_ms < 0 waits forever). */
 int ipv4__sys_poll(int fd, short events, int timeout_ms);
+/* An epoll instance with close-on-exec, and one fd added to it. */
+int ipv4__sys_epoll_create(void);
+int ipv4__sys_epoll_add(int epfd, int fd, unsigned events);
+/* Returns 1 when an event arrived, 0 on timeout, like ipv4__sys_poll(). */
+int ipv4__sys_epoll_wait(int epfd, int timeout_ms);
 int ipv4__sys_fcntl_getfl(int fd);
 int ipv4__sys_close(int fd);
 

@@ -32,7 +32,7 @@ int ipv4_raw_conn_init(struct ipv4_raw_conn *c, int fd)
 	kind = ipv4__conn_socket_kind(fd);
 	if (kind < 0)
 		return kind;
-	if (kind == IPV4__KIND_DGRAM)
+	if (ipv4__conn_kind_is_dgram(kind))
 		return IPV4_ERR_INVALID_CONN_TYPE;
 	err = ipv4__sys_setsockopt_int(fd, IPPROTO_IP, IP_HDRINCL, 1);
 	if (err < 0)
@@ -57,7 +57,7 @@ int ipv4_raw_conn_read_from(struct ipv4_raw_conn *c, void *buf, size_t len,
 		return fd;
 	if (h == NULL || (buf == NULL && len > 0))
 		return -EINVAL;
-	if (c->conn.kind == IPV4__KIND_DGRAM)
+	if (ipv4__conn_kind_is_dgram(c->conn.kind))
 		return IPV4_ERR_INVALID_CONN_TYPE;
 
 	n = ipv4__conn_recvmsg(&c->conn, fd, &msg);

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <unistd.h>
+#include <sys/epoll.h>
 
 #include "internal.h"
 
@@ -55,6 +56,28 @@ int ipv4__sys_sendmsg(int fd, const struct msghdr *msg, int flags)
 	return n < 0 ? -errno : (int)n;
 }
 
+int ipv4__sys_recvfrom(int fd, void *buf, size_t len, int flags,
+		       struct sockaddr *src, socklen_t *srclen)
+{
+	ssize_t n;
+
+	do {
+		n = recvfrom(fd, buf, len, flags, src, srclen);
+	} while (n < 0 && errno == EINTR);
+	return n < 0 ? -errno : (int)n;
+}
+
+int ipv4__sys_sendto(int fd, const void *buf, size_t len, int flags,
+		     const struct sockaddr *dst, socklen_t dstlen)
+{
+	ssize_t n;
+
+	do {
+		n = sendto(fd, buf, len, flags, dst, dstlen);
+	} while (n < 0 && errno == EINTR);
+	return n < 0 ? -errno : (int)n;
+}
+
 int ipv4__sys_recvmmsg(int fd, struct mmsghdr *msgs, unsigned n, int flags)
 {
 	int got;
@@ -79,6 +102,33 @@ int ipv4__sys_poll(int fd, short events, int timeout_ms)
 {
 	struct pollfd pfd = {.fd = fd, .events = events};
 	int n = poll(&pfd, 1, timeout_ms);
+
+	/* EINTR is not retried here: the caller recomputes the timeout. */
+	if (n < 0)
+		return -errno;
+	return n;
+}
+
+int ipv4__sys_epoll_create(void)
+{
+	int epfd = epoll_create1(EPOLL_CLOEXEC);
+
+	return epfd < 0 ? -errno : epfd;
+}
+
+int ipv4__sys_epoll_add(int epfd, int fd, unsigned events)
+{
+	struct epoll_event ev = {.events = events, .data.fd = fd};
+
+	if (epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &ev) != 0)
+		return -errno;
+	return 0;
+}
+
+int ipv4__sys_epoll_wait(int epfd, int timeout_ms)
+{
+	struct epoll_event ev;
+	int n = epoll_wait(epfd, &ev, 1, timeout_ms);
 
 	/* EINTR is not retried here: the caller recomputes the timeout. */
 	if (n < 0)

@@ -228,6 +228,7 @@ static void test_lock_without_program(void)
 
 	CHECK_OK(ipv4_bpf_lock(fd));
 	CHECK_ERR(ipv4_bpf_attach(fd, accept_all, COUNT(accept_all)), -EPERM);
+	CHECK_ERR(ipv4_bpf_detach(fd), -EPERM);
 	close(fd);
 }
 

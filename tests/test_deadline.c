@@ -10,6 +10,7 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "lab.h"
@@ -315,6 +316,80 @@ static void test_write_deadline(void)
 	CHECK_OK(ipv4_packet_conn_close(&tx));
 }
 
+/* Returns the CPU time the calling thread has used, in ns. */
+static int64_t thread_cpu_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/*
+ * With IP_RECVERR, an ICMP error stays in the error queue and poll()
+ * reports POLLERR at once until recvmsg(MSG_ERRQUEUE) takes it. A wait
+ * must still sleep until its deadline or the next datagram, not spin.
+ */
+static void test_error_queue_wait(void)
+{
+	struct ipv4_packet_conn rx;
+	struct delayed_send d = {lab_udp(NULL, "127.0.0.1", 0),
+				 lab_addr("127.0.0.1", PORT + 6), 100,
+				 "after error"};
+	struct sockaddr_in closed = lab_addr("127.0.0.1", PORT + 7);
+	struct ipv4_message m;
+	struct iovec iov;
+	pthread_t thread;
+	char buf[16];
+	int64_t start, cpu;
+	int one = 1;
+
+	CHECK_OK(ipv4_packet_conn_init(&rx,
+				       lab_udp(NULL, "127.0.0.1", PORT + 6)));
+	lab_recv_timeout(rx.fd, 3000);
+	CHECK_OK(setsockopt(rx.fd, IPPROTO_IP, IP_RECVERR, &one,
+			    sizeof(one)));
+	CHECK_INT_EQ(ipv4_packet_conn_write_to(&rx, "x", 1, NULL, &closed), 1);
+	usleep(20000);
+	/* recvmsg() returns the error once, but its queue entry stays. */
+	CHECK_ERR(ipv4_packet_conn_read_from(&rx, buf, sizeof(buf), NULL,
+					     NULL),
+		  -ECONNREFUSED);
+
+	start = ipv4_now();
+	cpu = thread_cpu_ns();
+	CHECK_OK(ipv4_packet_conn_set_read_deadline(&rx, start + 300 * MS));
+	CHECK_ERR(ipv4_packet_conn_read_from(&rx, buf, sizeof(buf), NULL,
+					     NULL),
+		  IPV4_ERR_TIMEOUT);
+	CHECK(ipv4_now() - start >= 290 * MS);
+	CHECK(thread_cpu_ns() - cpu < 30 * MS);
+
+	iov.iov_base = buf;
+	iov.iov_len = sizeof(buf);
+	memset(&m, 0, sizeof(m));
+	m.iov = &iov;
+	m.iovlen = 1;
+	cpu = thread_cpu_ns();
+	CHECK_OK(ipv4_packet_conn_set_read_deadline(&rx, ipv4_now() +
+							     300 * MS));
+	CHECK_ERR(ipv4_packet_conn_read_batch(&rx, &m, 1, 0),
+		  IPV4_ERR_TIMEOUT);
+	CHECK(thread_cpu_ns() - cpu < 30 * MS);
+
+	/* A datagram that arrives during the wait still ends it. */
+	start = ipv4_now();
+	cpu = thread_cpu_ns();
+	CHECK_OK(ipv4_packet_conn_set_read_deadline(&rx, start + 2000 * MS));
+	CHECK_FATAL(pthread_create(&thread, NULL, send_later, &d) == 0);
+	check_read_text(&rx, "after error");
+	CHECK(ipv4_now() - start < 1000 * MS);
+	CHECK(thread_cpu_ns() - cpu < 30 * MS);
+	pthread_join(thread, NULL);
+	CHECK_OK(ipv4_packet_conn_close(&rx));
+	close(d.fd);
+}
+
 int main(void)
 {
 	lab_init();
@@ -324,5 +399,6 @@ int main(void)
 	test_signal_during_wait();
 	test_batch_read_deadline();
 	test_write_deadline();
+	test_error_queue_wait();
 	return check_exit();
 }

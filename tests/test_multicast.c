@@ -106,28 +106,70 @@ struct expected {
 	int ttl;
 };
 
-static void check_datagram(struct ipv4_packet_conn *c,
-			   const struct expected *want)
-{
+/* A received datagram: its bytes (NUL-terminated), control and source. */
+struct received {
+	char text[256];
+	int len;
 	struct ipv4_control_message cm;
 	struct sockaddr_in src;
+};
+
+static void read_datagram(struct ipv4_packet_conn *c, struct received *got)
+{
+	memset(got, 0, sizeof(*got));
+	got->len = ipv4_packet_conn_read_from(
+	    c, got->text, sizeof(got->text) - 1, &got->cm, &got->src);
+	if (got->len < 0)
+		memset(&got->cm, 0, sizeof(got->cm));
+}
+
+static void check_received(const struct received *got,
+			   const struct expected *want)
+{
 	struct in_addr group;
 	struct in_addr source;
-	char buf[256];
-	int n;
 
 	inet_pton(AF_INET, want->group, &group);
 	inet_pton(AF_INET, want->src, &source);
-	memset(&src, 0, sizeof(src));
-	n = ipv4_packet_conn_read_from(c, buf, sizeof(buf), &cm, &src);
-	CHECK_INT_EQ(n, strlen(want->text));
-	if (n < 0)
+	CHECK_INT_EQ(got->len, strlen(want->text));
+	if (got->len < 0)
 		return;
-	CHECK_MEM_EQ(buf, want->text, strlen(want->text));
-	CHECK_INT_EQ(ntohl(cm.dst.s_addr), ntohl(group.s_addr));
-	CHECK_INT_EQ(cm.ifindex, want->ifindex);
-	CHECK_INT_EQ(cm.ttl, want->ttl);
-	CHECK_INT_EQ(ntohl(src.sin_addr.s_addr), ntohl(source.s_addr));
+	CHECK_STR_EQ(got->text, want->text);
+	CHECK_INT_EQ(ntohl(got->cm.dst.s_addr), ntohl(group.s_addr));
+	CHECK_INT_EQ(got->cm.ifindex, want->ifindex);
+	CHECK_INT_EQ(got->cm.ttl, want->ttl);
+	CHECK_INT_EQ(ntohl(got->src.sin_addr.s_addr), ntohl(source.s_addr));
+}
+
+static void check_datagram(struct ipv4_packet_conn *c,
+			   const struct expected *want)
+{
+	struct received got;
+
+	read_datagram(c, &got);
+	check_received(&got, want);
+}
+
+/*
+ * Reads two datagrams that may arrive in either order, as datagrams over
+ * two interfaces can, and checks each against the expectation of its text.
+ */
+static void check_two_datagrams(struct ipv4_packet_conn *c,
+				const struct expected want[2])
+{
+	struct received got;
+	int seen[2] = {0, 0};
+	int i;
+	int which;
+
+	for (i = 0; i < 2; i++) {
+		read_datagram(c, &got);
+		which = strcmp(got.text, want[1].text) == 0;
+		seen[which]++;
+		check_received(&got, &want[which]);
+	}
+	CHECK_INT_EQ(seen[0], 1);
+	CHECK_INT_EQ(seen[1], 1);
 }
 
 static void check_quiet(struct ipv4_packet_conn *c)
@@ -239,33 +281,72 @@ static void test_loopback(void)
 	ipv4_packet_conn_close(&far);
 }
 
-/* Several sockets bound to one port with SO_REUSEADDR each get a copy. */
+/*
+ * Several sockets bound to one port with SO_REUSEADDR, each joined to a
+ * group on both interfaces, each get a copy of what arrives on either.
+ */
 static void test_sockets_sharing_port(void)
 {
-	struct expected want = {"", "239.1.1.4", "10.0.1.1", 0, 2};
-	static const char *const texts[] = {"first", "second"};
+	const struct expected want[] = {
+	    {"by-if0", "239.1.1.4", "10.0.1.1", rx_if0, 2},
+	    {"by-if1", "239.1.1.4", "10.0.2.1", rx_if1, 2},
+	};
 	struct ipv4_packet_conn rx[3];
-	int tx = open_sender(tx_if0, 2);
+	int tx0 = open_sender(tx_if0, 2);
+	int tx1 = open_sender(tx_if1, 2);
 	size_t i;
-	size_t j;
 
-	want.ifindex = rx_if0;
 	for (i = 0; i < 3; i++) {
 		open_receiver(&rx[i], "rx", 5004);
 		join(&rx[i], rx_if0, "239.1.1.4");
+		join(&rx[i], rx_if1, "239.1.1.4");
 	}
-	for (j = 0; j < 2; j++)
-		send_text(tx, "239.1.1.4", 5004, texts[j]);
+	send_text(tx0, "239.1.1.4", 5004, "by-if0");
+	send_text(tx1, "239.1.1.4", 5004, "by-if1");
 	for (i = 0; i < 3; i++) {
-		for (j = 0; j < 2; j++) {
-			want.text = texts[j];
-			check_datagram(&rx[i], &want);
-		}
+		check_two_datagrams(&rx[i], want);
 		check_quiet(&rx[i]);
 	}
-	close(tx);
+	close(tx0);
+	close(tx1);
 	for (i = 0; i < 3; i++)
 		ipv4_packet_conn_close(&rx[i]);
+}
+
+/*
+ * One socket per interface, bound to that interface's unicast address, as
+ * the reference's per-interface listeners are: joining and leaving work,
+ * but Linux 6.18 delivers a group's datagrams only to sockets bound to the
+ * group or to 0.0.0.0, so these receive nothing.
+ */
+static void test_per_interface_sockets(void)
+{
+	static const char *const addrs[] = {"10.0.1.2", "10.0.2.2"};
+	const int ifindexes[] = {rx_if0, rx_if1};
+	const struct expected want = {"to-group", "224.0.0.254", "10.0.1.1",
+				      rx_if0, 1};
+	struct ipv4_packet_conn rx[2];
+	struct ipv4_packet_conn any;
+	int tx0 = open_sender(tx_if0, 1);
+	size_t i;
+
+	for (i = 0; i < 2; i++) {
+		CHECK_FATAL(ipv4_packet_conn_init(
+				&rx[i], lab_udp("rx", addrs[i], 5009)) == 0);
+		join(&rx[i], ifindexes[i], "224.0.0.254");
+	}
+	open_receiver(&any, "rx", 5009);
+	send_text(tx0, "224.0.0.254", 5009, "to-group");
+	check_quiet(&rx[0]);
+	check_quiet(&rx[1]);
+	/* The wildcard socket gets it through the others' membership. */
+	check_datagram(&any, &want);
+	for (i = 0; i < 2; i++) {
+		leave(&rx[i], ifindexes[i], "224.0.0.254");
+		ipv4_packet_conn_close(&rx[i]);
+	}
+	ipv4_packet_conn_close(&any);
+	close(tx0);
 }
 
 /*
@@ -373,18 +454,21 @@ static void build_echo(unsigned char *buf, int seq)
 	memcpy(buf + 2, &sum, 2);
 }
 
-/* A group to join, and the one source to join it with (NULL: any). */
-struct icmp_group {
+/*
+ * A group to join, and the one source to join it with (NULL: any), for the
+ * UDP, ICMP and raw tests modelled on the reference's.
+ */
+struct reference_group {
 	const char *group;
 	const char *source;
 };
 
-static const struct icmp_group icmp_groups[] = {
+static const struct reference_group reference_groups[] = {
     {"224.0.0.254", NULL}, /* RFC 4727 experimental group */
     {"232.0.1.254", "10.0.1.1"},
 };
 
-static void join_icmp_group(int fd, const struct icmp_group *g)
+static void join_reference_group(int fd, const struct reference_group *g)
 {
 	struct sockaddr_in group = lab_addr(g->group, 0);
 	struct sockaddr_in source;
@@ -415,13 +499,73 @@ static void check_control(const struct ipv4_control_message *cm, int on,
 }
 
 /*
+ * Sends one datagram from tx to group g and port with TTL ttl, and checks
+ * what rx reads with its control messages on or off.
+ */
+static void udp_round(struct ipv4_packet_conn *tx, struct ipv4_packet_conn *rx,
+		      size_t g, uint16_t port, int ttl, int on)
+{
+	struct sockaddr_in dst = lab_addr(reference_groups[g].group, port);
+	struct ipv4_control_message cm;
+	struct sockaddr_in src;
+	char buf[64];
+	int n;
+
+	CHECK_OK(ipv4_packet_conn_set_control_message(rx, IPV4_CF_ALL, on));
+	CHECK_OK(ipv4_set_multicast_ttl(tx->fd, ttl));
+	n = ipv4_packet_conn_write_to(tx, ECHO_DATA, ECHO_LEN - 8, NULL, &dst);
+	CHECK_INT_EQ(n, ECHO_LEN - 8);
+
+	n = ipv4_packet_conn_read_from(rx, buf, sizeof(buf), &cm, &src);
+	CHECK_INT_EQ(n, ECHO_LEN - 8);
+	if (n != ECHO_LEN - 8)
+		return;
+	CHECK_MEM_EQ(buf, ECHO_DATA, ECHO_LEN - 8);
+	CHECK_INT_EQ(ntohl(src.sin_addr.s_addr), 0x0a000101);
+	check_control(&cm, on, reference_groups[g].group, ttl);
+}
+
+/*
+ * UDP sockets bound to the group address itself, as the reference's
+ * multicast UDP test binds them, joined to any source or to one: the
+ * control message follows the flags toggled on, off and on.
+ */
+static void test_udp_bound_to_group(void)
+{
+	size_t g;
+
+	for (g = 0; g < 2; g++) {
+		uint16_t port = (uint16_t)(5010 + g);
+		struct ipv4_packet_conn tx;
+		struct ipv4_packet_conn rx;
+
+		CHECK_FATAL(ipv4_packet_conn_init(
+				&tx, lab_udp("tx", "0.0.0.0", 0)) == 0);
+		CHECK_FATAL(ipv4_packet_conn_init(
+				&rx, lab_udp("rx", reference_groups[g].group,
+					     port)) == 0);
+		lab_recv_timeout(rx.fd, RECV_MS);
+		join_reference_group(rx.fd, &reference_groups[g]);
+		CHECK_OK(ipv4_packet_conn_set_multicast_interface(&tx, tx_if0));
+		CHECK_OK(ipv4_set_multicast_loopback(tx.fd, 1));
+		CHECK_INT_EQ(ipv4_multicast_loopback(tx.fd), 1);
+
+		udp_round(&tx, &rx, g, port, 1, 1);
+		udp_round(&tx, &rx, g, port, 2, 0);
+		udp_round(&tx, &rx, g, port, 3, 1);
+		ipv4_packet_conn_close(&tx);
+		ipv4_packet_conn_close(&rx);
+	}
+}
+
+/*
  * Sends one echo request from tx to group g with TTL ttl, and checks what rx
  * reads with its control messages on or off.
  */
 static void icmp_round(struct ipv4_packet_conn *tx, struct ipv4_packet_conn *rx,
 		       size_t g, int ttl, int on)
 {
-	struct sockaddr_in dst = lab_addr(icmp_groups[g].group, 0);
+	struct sockaddr_in dst = lab_addr(reference_groups[g].group, 0);
 	unsigned char echo[ECHO_LEN];
 	unsigned char buf[128];
 	struct ipv4_control_message cm;
@@ -440,7 +584,7 @@ static void icmp_round(struct ipv4_packet_conn *tx, struct ipv4_packet_conn *rx,
 		return;
 	CHECK_MEM_EQ(buf, echo, ECHO_LEN);
 	CHECK_INT_EQ(ntohl(src.sin_addr.s_addr), 0x0a000101);
-	check_control(&cm, on, icmp_groups[g].group, ttl);
+	check_control(&cm, on, reference_groups[g].group, ttl);
 }
 
 static int open_icmp_socket(const char *ns)
@@ -467,7 +611,7 @@ static void test_icmp_packet_conn(void)
 		CHECK_FATAL(
 		    ipv4_packet_conn_init(&rx, open_icmp_socket("rx")) == 0);
 		lab_recv_timeout(rx.fd, RECV_MS);
-		join_icmp_group(rx.fd, &icmp_groups[g]);
+		join_reference_group(rx.fd, &reference_groups[g]);
 		CHECK_OK(ipv4_packet_conn_set_multicast_interface(&tx, tx_if0));
 
 		icmp_round(&tx, &rx, g, 1, 1);
@@ -508,7 +652,7 @@ static void write_raw_echo(struct ipv4_raw_conn *tx, const char *src,
 static void raw_round(struct ipv4_raw_conn *tx, struct ipv4_raw_conn *rx,
 		      size_t g, int tos_ttl, int on)
 {
-	const char *group = icmp_groups[g].group;
+	const char *group = reference_groups[g].group;
 	unsigned char expected[ECHO_LEN];
 	unsigned char buf[128];
 	struct ipv4_control_message cm;
@@ -519,7 +663,7 @@ static void raw_round(struct ipv4_raw_conn *tx, struct ipv4_raw_conn *rx,
 	inet_pton(AF_INET, group, &dst);
 	CHECK_OK(
 	    ipv4_packet_conn_set_control_message(&rx->conn, IPV4_CF_ALL, on));
-	if (icmp_groups[g].source != NULL)
+	if (reference_groups[g].source != NULL)
 		write_raw_echo(tx, "10.0.1.3", group, tos_ttl, 99);
 	write_raw_echo(tx, NULL, group, tos_ttl, tos_ttl);
 	build_echo(expected, tos_ttl);
@@ -556,7 +700,7 @@ static void test_raw_conn(void)
 		CHECK_FATAL(ipv4_raw_conn_init(&rx, open_icmp_socket("rx")) ==
 			    0);
 		lab_recv_timeout(rx.conn.fd, RECV_MS);
-		join_icmp_group(rx.conn.fd, &icmp_groups[g]);
+		join_reference_group(rx.conn.fd, &reference_groups[g]);
 		CHECK_OK(ipv4_set_multicast_interface(tx.conn.fd, tx_if0));
 
 		raw_round(&tx, &rx, g, 1, 1);
@@ -569,6 +713,80 @@ static void test_raw_conn(void)
 	lab_must("ip -n tx addr del 10.0.1.3/24 dev tx-if0");
 }
 
+/*
+ * One raw conn joined to a group on both interfaces gets the echo requests
+ * that arrive on each, with that interface in the control message.
+ */
+static void test_raw_conn_on_interfaces(void)
+{
+	const int tx_ifs[] = {tx_if0, tx_if1};
+	const int rx_ifs[] = {rx_if0, rx_if1};
+	const uint32_t sources[] = {0x0a000101, 0x0a000201};
+	struct ipv4_raw_conn tx;
+	struct ipv4_raw_conn rx;
+	size_t i;
+
+	CHECK_FATAL(ipv4_raw_conn_init(&tx, open_icmp_socket("tx")) == 0);
+	CHECK_FATAL(ipv4_raw_conn_init(&rx, open_icmp_socket("rx")) == 0);
+	lab_recv_timeout(rx.conn.fd, RECV_MS);
+	CHECK_OK(
+	    ipv4_packet_conn_set_control_message(&rx.conn, IPV4_CF_ALL, 1));
+	for (i = 0; i < 2; i++)
+		join(&rx.conn, rx_ifs[i], "224.0.0.254");
+
+	for (i = 0; i < 2; i++) {
+		unsigned char buf[128];
+		struct ipv4_control_message cm;
+		struct ipv4_header h;
+		int n;
+
+		CHECK_OK(ipv4_set_multicast_interface(tx.conn.fd, tx_ifs[i]));
+		write_raw_echo(&tx, NULL, "224.0.0.254", 1, (int)i + 1);
+		n = ipv4_raw_conn_read_from(&rx, buf, sizeof(buf), &h, &cm);
+		CHECK_INT_EQ(n, ECHO_LEN);
+		if (n != ECHO_LEN)
+			continue;
+		CHECK_INT_EQ(ntohl(h.src.s_addr), sources[i]);
+		CHECK_INT_EQ(cm.ifindex, rx_ifs[i]);
+		CHECK_INT_EQ(buf[h.header_len + 7], i + 1); /* the sequence */
+	}
+	for (i = 0; i < 2; i++)
+		leave(&rx.conn, rx_ifs[i], "224.0.0.254");
+	ipv4_packet_conn_close(&tx.conn);
+	ipv4_packet_conn_close(&rx.conn);
+}
+
+/*
+ * Raw conns of protocol 253 (RFC 3692, for experiments), one per interface
+ * and bound to its unicast address, as in the reference's per-interface raw
+ * listeners: each joins and leaves the group on its own interface.
+ */
+static void test_per_interface_raw_conns(void)
+{
+	static const char *const addrs[] = {"10.0.1.2", "10.0.2.2"};
+	const int ifindexes[] = {rx_if0, rx_if1};
+	struct ipv4_raw_conn rx[2];
+	size_t i;
+
+	for (i = 0; i < 2; i++) {
+		struct sockaddr_in addr = lab_addr(addrs[i], 0);
+		int fd = lab_socket("rx", AF_INET, SOCK_RAW, 253);
+
+		CHECK_FATAL(bind(fd, sa(&addr), sizeof(addr)) == 0);
+		CHECK_FATAL(ipv4_raw_conn_init(&rx[i], fd) == 0);
+		join(&rx[i].conn, ifindexes[i], "224.0.0.254");
+	}
+	for (i = 0; i < 2; i++) {
+		struct sockaddr_in group = lab_addr("224.0.0.254", 0);
+
+		leave(&rx[i].conn, ifindexes[i], "224.0.0.254");
+		CHECK_ERR(
+		    ipv4_leave_group(rx[i].conn.fd, ifindexes[i], sa(&group)),
+		    -EADDRNOTAVAIL);
+		ipv4_packet_conn_close(&rx[i].conn);
+	}
+}
+
 int main(void)
 {
 	lab_init();
@@ -577,9 +795,13 @@ int main(void)
 	test_leave_stops_delivery();
 	test_loopback();
 	test_sockets_sharing_port();
+	test_per_interface_sockets();
 	test_groups_on_interfaces();
 	test_join_by_route();
+	test_udp_bound_to_group();
 	test_icmp_packet_conn();
 	test_raw_conn();
+	test_raw_conn_on_interfaces();
+	test_per_interface_raw_conns();
 	return check_exit();
 }

@@ -346,9 +346,8 @@ static void test_address_arguments(void)
 }
 
 /* The kernel's verdicts on membership changes reach the caller unchanged. */
-static void test_membership_kernel_errors(void)
+static void check_membership_kernel_errors(int fd)
 {
-	int fd = open_socket(SOCK_DGRAM);
 	struct sockaddr_in group = lab_addr("239.1.2.3", 0);
 	struct sockaddr_in ssm = lab_addr("232.1.2.3", 0);
 	struct sockaddr_in source = lab_addr("10.0.0.1", 0);
@@ -374,7 +373,23 @@ static void test_membership_kernel_errors(void)
 	CHECK_ERR(ipv4_exclude_source(fd, 1, sg, s), -EINVAL);
 	CHECK_OK(ipv4_leave_source_group(fd, 1, sg, s));
 	CHECK_ERR(ipv4_leave_source_group(fd, 1, sg, s), -EINVAL);
-	close(fd);
+
+	/* Leaving the group drops a source-specific membership whole. */
+	CHECK_OK(ipv4_join_source_group(fd, 1, sg, s));
+	CHECK_OK(ipv4_leave_group(fd, 1, sg));
+	CHECK_ERR(ipv4_leave_source_group(fd, 1, sg, s), -EINVAL);
+}
+
+/* On UDP and on raw ICMP sockets, which packet and raw conns wrap. */
+static void test_membership_kernel_errors(void)
+{
+	int udp = open_socket(SOCK_DGRAM);
+	int icmp = lab_socket(NULL, AF_INET, SOCK_RAW, IPPROTO_ICMP);
+
+	check_membership_kernel_errors(udp);
+	check_membership_kernel_errors(icmp);
+	close(udp);
+	close(icmp);
 }
 
 /* Namespaces a (10.0.0.1 on veth-a) and b (10.0.0.2 on veth-b). */

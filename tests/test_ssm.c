@@ -111,19 +111,6 @@ static int recv_text(int fd, char *buf, size_t cap, struct in_addr *from,
 	return (int)n;
 }
 
-static void check_receives(int fd, const char *text, const char *source)
-{
-	struct in_addr from = {0};
-	struct in_addr want;
-	char buf[128];
-
-	inet_pton(AF_INET, source, &want);
-	CHECK_INT_EQ(recv_text(fd, buf, sizeof(buf), &from, RECV_MS),
-		     strlen(text));
-	CHECK_STR_EQ(buf, text);
-	CHECK_INT_EQ(ntohl(from.s_addr), ntohl(want.s_addr));
-}
-
 static void check_quiet(int fd)
 {
 	struct in_addr from;
@@ -133,19 +120,44 @@ static void check_quiet(int fd)
 }
 
 /*
- * Sends one datagram from each sender, s2 first, and checks that the one
- * from s1 arrives if and only if from_s1 is set, and likewise for s2.
+ * Receives one datagram within RECV_MS and returns 1 if it came from s1
+ * with its text, 2 if from s2, and 0 for anything else or nothing.
+ */
+static int recv_sender(int fd)
+{
+	struct in_addr from = {0};
+	char buf[128];
+
+	if (recv_text(fd, buf, sizeof(buf), &from, RECV_MS) < 0)
+		return 0;
+	if (ntohl(from.s_addr) == 0x0a000001 && strcmp(buf, "from-s1") == 0)
+		return 1;
+	if (ntohl(from.s_addr) == 0x0a000002 && strcmp(buf, "from-s2") == 0)
+		return 2;
+	fprintf(stderr, "unexpected datagram \"%s\" from %s\n", buf,
+		inet_ntoa(from));
+	return 0;
+}
+
+/*
+ * Sends one datagram from each sender and checks that the one from s1
+ * arrives if and only if from_s1 is set, and likewise for s2. The two
+ * travel through different bridge ports, so either may arrive first.
  */
 static void check_delivery(struct ssm_lab *lab, const char *group, int from_s1,
 			   int from_s2)
 {
+	int seen[3] = {0, 0, 0};
+	int i;
+
 	send_text(lab->s2, group, "from-s2");
 	send_text(lab->s1, group, "from-s1");
-	if (from_s2)
-		check_receives(lab->rx, "from-s2", "10.0.0.2");
-	if (from_s1)
-		check_receives(lab->rx, "from-s1", "10.0.0.1");
+	for (i = 0; i < from_s1 + from_s2; i++)
+		seen[recv_sender(lab->rx)]++;
 	check_quiet(lab->rx);
+	CHECK_INT_EQ(seen[0], 0);
+	CHECK_INT_EQ(seen[1], from_s1);
+	CHECK_INT_EQ(seen[2], from_s2);
 }
 
 static void test_include_mode(void)
@@ -170,6 +182,12 @@ static void test_include_mode(void)
 	check_delivery(&lab, "232.1.1.1", 0, 0);
 	CHECK_ERR(ipv4_leave_source_group(lab.rx, rx_if, sa(&group), sa(&s2)),
 		  -EINVAL);
+
+	/* Leaving the group ends a source-specific membership too. */
+	CHECK_OK(ipv4_join_source_group(lab.rx, rx_if, sa(&group), sa(&s1)));
+	check_delivery(&lab, "232.1.1.1", 1, 0);
+	CHECK_OK(ipv4_leave_group(lab.rx, rx_if, sa(&group)));
+	check_delivery(&lab, "232.1.1.1", 0, 0);
 	close_lab(&lab);
 }
 
@@ -201,6 +219,11 @@ struct capture {
 	char dir[64];
 };
 
+/*
+ * Starts tcpdump and waits up to 5 s until it captures. Returns -1, with a
+ * "skipped:" line, when it cannot: in a user namespace its switch of user
+ * fails, because setgroups(2) is denied there.
+ */
 static int capture_start(struct capture *cap)
 {
 	int i;
@@ -210,13 +233,17 @@ static int capture_start(struct capture *cap)
 	lab_must("timeout 30 ip netns exec rx tcpdump -Z root -U -n -i eth0 "
 		 "-w %s/igmp.pcap igmp >%s/log 2>&1 & echo $! >%s/pid",
 		 cap->dir, cap->dir, cap->dir);
-	/* tcpdump prints "listening on" once it captures. Wait 5 s at most. */
 	for (i = 0; i < 50; i++) {
-		if (lab_sh("grep -q 'listening on' %s/log", cap->dir) == 0)
+		if (lab_sh("grep -qs 'listening on' %s/log", cap->dir) == 0)
 			return 0;
+		if (lab_sh("kill -0 $(cat %s/pid) 2>/dev/null", cap->dir) != 0)
+			break;
 		usleep(100 * 1000);
 	}
-	lab_sh("cat %s/log >&2", cap->dir);
+	printf("skipped: tcpdump cannot capture here, so the IGMPv3 reports "
+	       "are not checked:\n");
+	fflush(stdout);
+	lab_sh("head -n 3 %s/log", cap->dir);
 	return -1;
 }
 
@@ -269,10 +296,15 @@ static void test_igmpv3_reports(void)
 	int fd;
 
 	if (lab_sh("command -v tcpdump >/dev/null 2>&1") != 0) {
-		printf("skipped: tcpdump not found (IGMPv3 report check)\n");
+		printf("skipped: tcpdump not found, so the IGMPv3 reports are "
+		       "not checked\n");
 		return;
 	}
-	CHECK_FATAL(capture_start(&cap) == 0);
+	if (capture_start(&cap) < 0) {
+		capture_stop(&cap);
+		lab_sh("rm -rf %s", cap.dir);
+		return;
+	}
 	fd = lab_udp("rx", "0.0.0.0", PORT + 1);
 
 	CHECK_OK(ipv4_join_source_group(fd, rx_if, sa(&ssm), sa(&s1)));

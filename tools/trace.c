@@ -300,8 +300,8 @@ static int trace_run(const struct trace_config *cfg, struct ipv4_packet_conn *c)
 	int r;
 
 	cli_ntop(cfg->host.sin_addr, host);
-	printf("trace to %s, %ld hops max, %ld probes per hop\n", host,
-	       cfg->max_hops, cfg->probes);
+	printf("trace to %s, %ld hops max, %ld probe%s per hop\n", host,
+	       cfg->max_hops, cfg->probes, cfg->probes == 1 ? "" : "s");
 	for (ttl = 1; ttl <= cfg->max_hops; ttl++) {
 		r = trace_hop(cfg, c, ttl, &reached, &unreachable);
 		if (r != CLI_OK)

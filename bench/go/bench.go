@@ -23,6 +23,7 @@ import (
 	"time"
 
 	"golang.org/x/net/ipv4"
+	"golang.org/x/sys/unix"
 )
 
 const (
@@ -113,8 +114,18 @@ func setAllocs(r *result, before, ops uint64) {
 	}
 }
 
-func perOp(start time.Time, ops uint64) float64 {
-	return float64(time.Since(start).Nanoseconds()) / float64(ops)
+// cpuNow returns the CPU time of the process in ns, user and kernel, as
+// bench_cpu_now() does in C. It includes the garbage collector's threads.
+func cpuNow() int64 {
+	var ts unix.Timespec
+	if err := unix.ClockGettime(unix.CLOCK_PROCESS_CPUTIME_ID, &ts); err != nil {
+		die("clock_gettime", err)
+	}
+	return ts.Nano()
+}
+
+func perOp(cpu int64, ops uint64) float64 {
+	return float64(cpuNow()-cpu) / float64(ops)
 }
 
 func runSingle(a args, r *result, withControl bool) {
@@ -135,6 +146,7 @@ func runSingle(a args, r *result, withControl bool) {
 	p.rx.SetReadDeadline(time.Now().Add(a.seconds + 5*time.Second))
 	before := mallocs()
 	start := time.Now()
+	cpu := cpuNow()
 	for time.Since(start) < a.seconds {
 		if _, err := p.tx.WriteTo(wb, out, p.rxAddr); err != nil {
 			die("WriteTo", err)
@@ -148,7 +160,7 @@ func runSingle(a args, r *result, withControl bool) {
 		}
 		r.ops++
 	}
-	r.value = perOp(start, r.ops)
+	r.value = perOp(cpu, r.ops)
 	setAllocs(r, before, r.ops)
 }
 
@@ -178,6 +190,7 @@ func runBatch(a args, r *result) {
 	p.rx.SetReadDeadline(time.Now().Add(a.seconds + 5*time.Second))
 	before := mallocs()
 	start := time.Now()
+	cpu := cpuNow()
 	for time.Since(start) < a.seconds {
 		n, err := p.tx.WriteBatch(tx, 0)
 		if err != nil || n != a.batch {
@@ -191,7 +204,7 @@ func runBatch(a args, r *result) {
 		}
 		r.ops += uint64(a.batch)
 	}
-	r.value = perOp(start, r.ops)
+	r.value = perOp(cpu, r.ops)
 	setAllocs(r, before, r.ops)
 }
 
@@ -222,6 +235,7 @@ func runThreads(a args, r *result) {
 		runtime.Gosched()
 	}
 	before := mallocs()
+	cpu := cpuNow()
 	start := time.Now()
 	for time.Since(start) < a.seconds {
 		for i := 0; i < 16; i++ {
@@ -240,6 +254,9 @@ func runThreads(a args, r *result) {
 	r.ops = r.sent + r.received
 	setAllocs(r, before, r.ops)
 	r.value = float64(r.received) * 1e9 / float64(elapsed.Nanoseconds())
+	if r.received > 0 {
+		r.value2 = float64(cpuNow()-cpu) / float64(r.received)
+	}
 }
 
 func runFill(a args, r *result) {
@@ -249,29 +266,29 @@ func runFill(a args, r *result) {
 	rb := make([]byte, 2048)
 	fill(wb, 3)
 	p.rx.SetReadDeadline(time.Now().Add(a.seconds + 5*time.Second))
-	var sendNs, recvNs time.Duration
+	var sendNs, recvNs int64
 	before := mallocs()
 	start := time.Now()
 	for time.Since(start) < a.seconds {
-		t0 := time.Now()
+		t0 := cpuNow()
 		for i := 0; i < fillCount; i++ {
 			if _, err := p.tx.WriteTo(wb, nil, p.rxAddr); err != nil {
 				die("WriteTo", err)
 			}
 		}
-		t1 := time.Now()
+		t1 := cpuNow()
 		for i := 0; i < fillCount; i++ {
 			if _, _, _, err := p.rx.ReadFrom(rb); err != nil {
 				die("ReadFrom", err)
 			}
 		}
-		t2 := time.Now()
-		sendNs += t1.Sub(t0)
-		recvNs += t2.Sub(t1)
+		t2 := cpuNow()
+		sendNs += t1 - t0
+		recvNs += t2 - t1
 		r.ops += fillCount
 	}
-	r.value = float64(sendNs.Nanoseconds()) / float64(r.ops)
-	r.value2 = float64(recvNs.Nanoseconds()) / float64(r.ops)
+	r.value = float64(sendNs) / float64(r.ops)
+	r.value2 = float64(recvNs) / float64(r.ops)
 	setAllocs(r, before, 2*r.ops)
 }
 
@@ -289,13 +306,14 @@ var header24 = []byte{
 func codecLoop(a args, r *result, op func()) {
 	before := mallocs()
 	start := time.Now()
+	cpu := cpuNow()
 	for time.Since(start) < a.seconds {
 		for i := 0; i < 1000; i++ {
 			op()
 		}
 		r.ops += 1000
 	}
-	r.value = perOp(start, r.ops)
+	r.value = perOp(cpu, r.ops)
 	setAllocs(r, before, r.ops)
 }
 

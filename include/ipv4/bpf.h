@@ -17,10 +17,11 @@ extern "C" {
 
 /*
  * Attaches a program of n instructions, replacing any attached before.
- * Returns 0, -EINVAL for a NULL program or n over 65535 (the width of
- * sock_fprog.len), IPV4_ERR_EMPTY_PROGRAM for n == 0, or the kernel's verdict:
- * -EINVAL for a program without a final return or of more than
- * IPV4_BPF_MAX_INSNS instructions, -EPERM once the filter is locked.
+ * Returns 0, -EBADF for a negative fd, IPV4_ERR_EMPTY_PROGRAM for n == 0
+ * (whatever prog is), -EINVAL for a NULL program or n over 65535 (the width
+ * of sock_fprog.len), or the kernel's verdict: -EINVAL for a program without
+ * a final return or of more than IPV4_BPF_MAX_INSNS instructions, -EPERM
+ * once the filter is locked. A rejected program leaves the old one attached.
  */
 IPV4_EXPORT int ipv4_bpf_attach(int fd, const struct sock_filter *prog,
 				size_t n);
@@ -28,7 +29,10 @@ IPV4_EXPORT int ipv4_bpf_attach(int fd, const struct sock_filter *prog,
 /* Detaches the program. Returns -ENOENT when none is attached. */
 IPV4_EXPORT int ipv4_bpf_detach(int fd);
 
-/* Locks the attached program (SO_LOCK_FILTER): it can no longer change. */
+/*
+ * Locks the socket's filter (SO_LOCK_FILTER) for good: attach and detach
+ * then return -EPERM, also when no program was attached.
+ */
 IPV4_EXPORT int ipv4_bpf_lock(int fd);
 
 #ifdef __cplusplus
