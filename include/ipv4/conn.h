@@ -61,7 +61,8 @@ struct ipv4_raw_conn {
  * family, or IPV4_ERR_INVALID_CONN_TYPE for a stream socket. The control
  * flags start as the socket's IP_RECVTTL and IP_PKTINFO options are. Call it
  * again, while no other thread uses the conn, if O_NONBLOCK of the fd
- * changes.
+ * changes. That clears the deadlines and the remembered multicast interface,
+ * so set them again after it.
  */
 IPV4_EXPORT int ipv4_packet_conn_init(struct ipv4_packet_conn *c, int fd);
 
