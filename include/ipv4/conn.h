@@ -11,8 +11,10 @@
  * the functions. After ipv4_packet_conn_init() every function below may be
  * called from several threads at once on the same conn, except init and
  * close themselves: closing while another thread is inside a call may let
- * that call use an fd number that has been reused. No function allocates
- * memory.
+ * that call use an fd number that has been reused. Closing does not wake
+ * that call either, because Linux keeps the socket open until it returns:
+ * at its deadline (-EBADF) or, without one, with the next datagram. No
+ * function allocates memory.
  *
  * Blocking follows the fd: a non-blocking fd (O_NONBLOCK when the conn was
  * initialised) returns -EAGAIN instead of waiting, deadlines or not. On a
@@ -90,7 +92,10 @@ ipv4_packet_conn_multicast_interface(struct ipv4_packet_conn *c);
  * first len bytes in buf and src and cm filled. Ancillary data cut short by
  * the kernel returns IPV4_ERR_CONTROL_TRUNCATED, with buf and src filled and
  * cm holding what arrived. When both happen, IPV4_ERR_TRUNCATED is the one
- * returned. On a raw socket (ICMP, say) the IPv4 header and its options
+ * returned. NOTE: IPV4_ERR_CONTROL_TRUNCATED loses the datagram's length.
+ * The conn's IPV4_CONTROL_RECV_MAX bytes overflow only when the fd has other
+ * ancillary options on (SO_TIMESTAMPNS, IP_RECVTOS, ...): use a batch read
+ * with a larger control buffer then. On a raw socket (ICMP, say) the IPv4 header and its options
  * are stripped: buf receives the ICMP message alone, and len need not leave
  * room for the header.
  */
