@@ -149,6 +149,9 @@ static int gso_control_scan(const void *control, size_t len, void *out,
 		} else if (out != NULL) {
 			if (CMSG_ALIGN(h.cmsg_len) > cap - kept)
 				return IPV4_ERR_NO_SPACE;
+			/* The padding goes to the kernel too: zero it. */
+			memset((unsigned char *)out + kept, 0,
+			       CMSG_ALIGN(h.cmsg_len));
 			memcpy((unsigned char *)out + kept, p + off,
 			       h.cmsg_len);
 			kept += CMSG_ALIGN(h.cmsg_len);
@@ -319,6 +322,11 @@ static int gso_check_batch(const struct ipv4_message *ms, size_t n)
 	int size, segments;
 
 	for (size_t i = 0; i < n; i++) {
+		/* Checked here too: gso_iov_len() reads the iovecs first. */
+		if (ms[i].iov == NULL && ms[i].iovlen > 0)
+			return -EINVAL;
+		if (ms[i].iovlen > IPV4_BATCH_MAX)
+			return -EMSGSIZE;
 		size = gso_message_segment(&ms[i]);
 		if (size <= 0) {
 			if (size < 0)
@@ -390,7 +398,12 @@ void ipv4_gro_first(struct ipv4_gro_segment *s, const void *buf, size_t len,
 		    const struct ipv4_control_message *cm,
 		    const struct sockaddr_in *src)
 {
+	if (s == NULL)
+		return;
 	memset(s, 0, sizeof(*s));
+	/* NULL data walks as an empty read, without pointer arithmetic. */
+	if (buf == NULL)
+		len = 0;
 	if (cm != NULL)
 		s->cm = *cm;
 	if (src != NULL)
@@ -409,7 +422,14 @@ int ipv4_gro_first_message(struct ipv4_gro_segment *s,
 	struct ipv4_control_message cm;
 	int err = 0;
 
+	if (s == NULL)
+		return -EINVAL;
 	memset(&cm, 0, sizeof(cm));
+	if (m == NULL || (m->iov == NULL && m->iovlen > 0)) {
+		ipv4_gro_first(s, NULL, 0, NULL, NULL);
+		s->done = 1;
+		return -EINVAL;
+	}
 	if (m->len > 0 && (m->iovlen == 0 || m->len > m->iov[0].iov_len)) {
 		ipv4_gro_first(s, NULL, 0, NULL, &m->addr);
 		s->done = 1;
@@ -424,13 +444,15 @@ int ipv4_gro_first_message(struct ipv4_gro_segment *s,
 
 int ipv4_gro_ok(const struct ipv4_gro_segment *s)
 {
-	return !s->done;
+	return s != NULL && !s->done;
 }
 
 void ipv4_gro_next(struct ipv4_gro_segment *s)
 {
 	size_t left;
 
+	if (s == NULL)
+		return;
 	if (s->len == 0) {
 		s->done = 1;
 		return;

@@ -156,6 +156,9 @@ uint16_t ipv4_checksum(const void *buf, size_t len)
 	uint64_t sum = 0;
 	size_t i;
 
+	/* A NULL buffer sums as an empty one instead of being dereferenced. */
+	if (b == NULL)
+		len = 0;
 	/*
 	 * A 64-bit sum of 16-bit words cannot overflow below 2^48 words, far
 	 * beyond any IPv4 datagram, so the carries are folded only at the end.

@@ -25,29 +25,39 @@ int ipv4_option_ok(const uint8_t *opt, size_t rem)
 
 const uint8_t *ipv4_option_next(const uint8_t *opt, size_t *rem)
 {
-	size_t len = ipv4_option_len(opt);
+	size_t len;
 
+	if (opt == NULL || rem == NULL)
+		return NULL;
+	len = ipv4_option_len(opt);
 	*rem -= len;
 	return opt + len;
 }
 
+/* The accessors give 0 or NULL for a NULL opt rather than crash. */
 uint8_t ipv4_option_type(const uint8_t *opt)
 {
-	return opt[0];
+	return opt != NULL ? opt[0] : IPV4_OPT_EOL;
 }
 
 size_t ipv4_option_len(const uint8_t *opt)
 {
+	if (opt == NULL)
+		return 0;
 	return ipv4__option_is_single(opt[0]) ? 1 : opt[1];
 }
 
 const uint8_t *ipv4_option_data(const uint8_t *opt)
 {
+	if (opt == NULL)
+		return NULL;
 	return opt + (ipv4__option_is_single(opt[0]) ? 1 : 2);
 }
 
 size_t ipv4_option_data_len(const uint8_t *opt)
 {
+	if (opt == NULL)
+		return 0;
 	return ipv4__option_is_single(opt[0]) ? 0 : (size_t)opt[1] - 2;
 }
 

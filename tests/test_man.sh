@@ -116,6 +116,19 @@ for page in "$man_dir"/man3/*.3; do
 		fail "man3/$name.3: no header declares $name (stale page?)"
 done
 
+# Each reference to a library page, such as ".BR ipv4_tos (3)", names a page
+# that exists.
+for page in "$man_dir"/man3/*.3 "$man_dir"/man7/*.7; do
+	sed -n 's/^\.BR \(ipv4_[a-z0-9_]*\) (3).*/\1/p' "$page" | sort -u |
+		while read -r name; do
+			[ -f "$man_dir/man3/$name.3" ] ||
+				echo "${page#"$man_dir"/} refers to missing $name(3)"
+		done
+done >"$work/references"
+while read -r line; do
+	fail "$line"
+done <"$work/references"
+
 # libipv4(7) lists every library error code of error.h with its value.
 sed -n 's/.*X(\([A-Z_0-9]*\), \(-[0-9]*\),.*/\1 \2/p' \
 	"$IPV4_SOURCE_DIR/include/ipv4/error.h" >"$work/codes"
@@ -131,11 +144,14 @@ for page in "$man_dir"/man3/*.3 "$man_dir"/man7/*.7; do
 	head -n1 "$page" | grep -q '^\.so' && continue
 	found=$(sed -n 's/^\.SH "\{0,1\}\([^"]*\)"\{0,1\}$/\1/p' "$page" |
 		tr ' ' '_' | tr '\n' ' ')
+	title=$(sed -n 's/^\.TH \([^ ]*\) \([0-9]\) .*/\1.\2/p' "$page")
+	[ "$title" = "$(basename "$page")" ] ||
+		fail "${page#"$man_dir"/}: .TH names '$title'"
 	case "$page" in
 	*.3) want="$sections" ;;
 	*) want="NAME DESCRIPTION SEE_ALSO" ;;
 	esac
-	pattern=$(echo "$want" | sed 's/ /( [A-Z_]+)* /g')
+	pattern=${want// /( [A-Z_]+)* }
 	echo " $found" | grep -qE "^ $pattern( |$)" ||
 		fail "${page#"$man_dir"/}: sections are '$found', want $want in order"
 done

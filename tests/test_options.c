@@ -23,6 +23,8 @@ static int walk(const uint8_t *buf, size_t len, int *types, int *end)
 	ipv4_option_for_each(opt, rem, buf, len)
 	{
 		CHECK(opt >= buf);
+		/* The loop runs only while ipv4_option_ok() accepts opt. */
+		/* cppcheck-suppress nullPointerArithmeticRedundantCheck */
 		CHECK(opt + ipv4_option_len(opt) <= buf + len);
 		if (n < 8)
 			types[n] = ipv4_option_type(opt);

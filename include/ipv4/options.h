@@ -58,7 +58,10 @@ IPV4_EXPORT int ipv4_option_ok(const uint8_t *opt, size_t rem);
  */
 IPV4_EXPORT const uint8_t *ipv4_option_next(const uint8_t *opt, size_t *rem);
 
-/* Accessors of an option that ipv4_option_ok() accepted. */
+/*
+ * Accessors of an option that ipv4_option_ok() accepted. A NULL opt gives 0,
+ * or NULL from ipv4_option_data() and ipv4_option_next().
+ */
 IPV4_EXPORT uint8_t ipv4_option_type(const uint8_t *opt);
 /* Returns the whole option's length: 1 for No Operation. */
 IPV4_EXPORT size_t ipv4_option_len(const uint8_t *opt);

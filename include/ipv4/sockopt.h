@@ -67,7 +67,8 @@ IPV4_EXPORT int ipv4_leave_group(int fd, int ifindex,
  * act on a group joined with ipv4_join_group() (exclude mode), blocking a
  * source or allowing it again. A source of 0.0.0.0, 255.255.255.255 or in
  * 224.0.0.0/4 is -EINVAL, before any system call. The kernel returns -EINVAL
- * for a filter on a group in the other mode or not joined.
+ * for a filter on a group in the other mode or not joined. NOTE: Linux 6.18
+ * accepts these on a TCP socket, where ipv4_join_group() gets -EPROTO.
  */
 IPV4_EXPORT int ipv4_join_source_group(int fd, int ifindex,
 				       const struct sockaddr *group,
