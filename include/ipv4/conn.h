@@ -93,11 +93,13 @@ ipv4_packet_conn_multicast_interface(struct ipv4_packet_conn *c);
  * first len bytes in buf and src and cm filled. Ancillary data cut short by
  * the kernel returns IPV4_ERR_CONTROL_TRUNCATED, with buf and src filled and
  * cm holding what arrived. When both happen, IPV4_ERR_TRUNCATED is the one
- * returned. NOTE: IPV4_ERR_CONTROL_TRUNCATED loses the datagram's length.
- * The conn's IPV4_CONTROL_RECV_MAX bytes overflow only when the fd has other
- * ancillary options on (SO_TIMESTAMPNS, IP_RECVTOS, ...): use a batch read
- * with a larger control buffer then. On a raw socket (ICMP, say) the IPv4 header and its options
- * are stripped: buf receives the ICMP message alone, and len need not leave
+ * returned. The conn receives into 512 bytes of ancillary space, room for
+ * every message Linux attaches to an AF_INET datagram but an SCM_SECURITY
+ * label, so IPV4_ERR_CONTROL_TRUNCATED, which does not give the datagram's
+ * length, is all but impossible. A caller that needs the length in every
+ * case reads with ipv4_packet_conn_read_batch() and n = 1, which reports
+ * len and MSG_CTRUNC apart. On a raw socket (ICMP, say) the IPv4 header and
+ * its options are stripped: buf receives the ICMP message alone, and len need not leave
  * room for the header.
  */
 IPV4_EXPORT int ipv4_packet_conn_read_from(struct ipv4_packet_conn *c,
