@@ -19,7 +19,7 @@
 /* Ancillary buffers aligned for struct cmsghdr, as CMSG_FIRSTHDR expects. */
 union conn_recv_control {
 	struct cmsghdr align;
-	unsigned char buf[IPV4_CONTROL_RECV_MAX];
+	unsigned char buf[IPV4__CONN_CONTROL_SPACE];
 };
 
 union conn_send_control {

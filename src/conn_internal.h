@@ -16,6 +16,16 @@
 
 #include "internal.h"
 
+/*
+ * Ancillary space of a single read. Every message an AF_INET datagram or
+ * raw socket can attach at once fits in about 470 bytes on 64-bit Linux
+ * (IP_PKTINFO, IP_TTL, IP_TOS, 40 bytes of IP_OPTIONS, IP_RECVFRAGSIZE,
+ * IP_CHECKSUM, IP_ORIGDSTADDR, the three timestamp forms, SO_RXQ_OVFL,
+ * SO_RCVMARK, SO_RCVPRIORITY and UDP_GRO), so only an SCM_SECURITY label can
+ * still be cut.
+ */
+#define IPV4__CONN_CONTROL_SPACE 512
+
 /* Socket kinds that ipv4_packet_conn_init() and ipv4_raw_conn_init() find. */
 enum ipv4__conn_kind {
 	IPV4__KIND_DGRAM = 1, /* ICMP ping socket: no IPv4 header */

@@ -165,12 +165,20 @@ static int gso_control_scan(const void *control, size_t len, void *out,
 	return segment_size;
 }
 
+/*
+ * Returns the bytes in the iovecs, or SIZE_MAX once the sum passes
+ * IPV4_GSO_MAX_PAYLOAD: the limit check then rejects it, and lengths that
+ * would wrap around to a small total cannot slip past that check.
+ */
 static size_t gso_iov_len(const struct iovec *iov, size_t iovlen)
 {
 	size_t len = 0;
 
-	for (size_t i = 0; i < iovlen; i++)
+	for (size_t i = 0; i < iovlen; i++) {
+		if (iov[i].iov_len > IPV4_GSO_MAX_PAYLOAD - len)
+			return SIZE_MAX;
 		len += iov[i].iov_len;
+	}
 	return len;
 }
 
@@ -198,6 +206,8 @@ static size_t gso_split_take(struct gso_split *sp, size_t want,
 
 		if (piece > want)
 			piece = want;
+		if (piece > sp->left)
+			piece = sp->left;
 		out[used].iov_base = (char *)v->iov_base + sp->offset;
 		out[used].iov_len = piece;
 		used++;

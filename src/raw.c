@@ -12,7 +12,7 @@
 
 union raw_recv_control {
 	struct cmsghdr align;
-	unsigned char buf[IPV4_CONTROL_RECV_MAX];
+	unsigned char buf[IPV4__CONN_CONTROL_SPACE];
 };
 
 union raw_send_control {

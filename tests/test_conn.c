@@ -409,20 +409,39 @@ static void test_truncation(void)
 	CHECK_MEM_EQ(buf, "next", 4);
 
 	/*
-	 * SO_TIMESTAMPNS (32 bytes), IP_PKTINFO (32) and IP_TTL (24), in the
-	 * order the kernel writes them, overflow IPV4_CONTROL_RECV_MAX (80),
-	 * so the kernel cuts IP_TTL and sets MSG_CTRUNC.
+	 * SO_TIMESTAMPNS (32 bytes) and IP_RECVTOS (24) beside IP_PKTINFO (32)
+	 * and IP_TTL (24) still fit the conn's ancillary space: nothing is cut
+	 * and the length arrives.
 	 */
 	CHECK_OK(setsockopt(rx.fd, SOL_SOCKET, SO_TIMESTAMPNS, &on,
 			    sizeof(on)));
 	CHECK_OK(setsockopt(rx.fd, IPPROTO_IP, IP_RECVTOS, &on, sizeof(on)));
 	CHECK_INT_EQ(ipv4_packet_conn_write_to(&tx, payload, 20, NULL, &to),
 		     20);
-	CHECK_ERR(read_all_control(&rx, buf, sizeof(buf), &cm, &from),
-		  IPV4_ERR_CONTROL_TRUNCATED);
+	CHECK_INT_EQ(read_all_control(&rx, buf, sizeof(buf), &cm, &from), 20);
 	CHECK_MEM_EQ(buf, payload, 20);
 	CHECK_INT_EQ(from.sin_addr.s_addr, addr_of("127.0.0.1"));
 	CHECK_INT_EQ(cm.dst.s_addr, addr_of("127.0.0.1"));
+	CHECK_INT_EQ(cm.ttl, 64);
+
+	/* A batch of one reports the length and MSG_CTRUNC apart. */
+	CHECK_INT_EQ(ipv4_packet_conn_write_to(&tx, payload, 20, NULL, &to),
+		     20);
+	{
+		unsigned char small[40];
+		struct iovec iov = {buf, sizeof(buf)};
+		struct ipv4_message m;
+
+		memset(&m, 0, sizeof(m));
+		m.iov = &iov;
+		m.iovlen = 1;
+		m.control = small;
+		m.control_cap = sizeof(small);
+		CHECK_INT_EQ(ipv4_packet_conn_read_batch(&rx, &m, 1, 0), 1);
+		CHECK_INT_EQ(m.len, 20);
+		CHECK(m.flags & MSG_CTRUNC);
+		CHECK_MEM_EQ(buf, payload, 20);
+	}
 
 	/* Without cm the caller asked for no control data: nothing is cut. */
 	CHECK_INT_EQ(ipv4_packet_conn_write_to(&tx, payload, 20, NULL, &to),

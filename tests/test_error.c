@@ -23,6 +23,39 @@ static void test_errno_codes(void)
 	CHECK_STR_EQ(ipv4_err_name(0), "OK");
 }
 
+/* Every errno value Linux defines has a name. Values 41 and 58 are unused. */
+static void test_errno_names_complete(void)
+{
+	int e;
+
+	CHECK_STR_EQ(ipv4_err_name(-EPROTO), "EPROTO");
+	CHECK_STR_EQ(ipv4_err_name(-EHOSTDOWN), "EHOSTDOWN");
+	CHECK_STR_EQ(ipv4_err_name(-EOPNOTSUPP), "EOPNOTSUPP");
+	for (e = 1; e <= 133; e++) {
+		if (e == 41 || e == 58)
+			continue;
+		if (strcmp(ipv4_err_name(-e), "UNKNOWN") == 0) {
+			fprintf(stderr, "errno %d has no name\n", e);
+			check_failures++;
+		}
+	}
+}
+
+/*
+ * Messages for unassigned errno values must stay valid after later calls,
+ * because glibc frees its "Unknown error N" buffer on the next strerror().
+ */
+static void test_unknown_messages_stay_valid(void)
+{
+	const char *first = ipv4_strerror(-200);
+	const char *second = ipv4_strerror(-201);
+
+	CHECK_STR_EQ(first, "unknown error");
+	CHECK_STR_EQ(second, "unknown error");
+	CHECK_STR_EQ(ipv4_strerror(-41), "unknown error");
+	CHECK_STR_EQ(ipv4_err_name(-41), "UNKNOWN");
+}
+
 static void test_unknown_codes(void)
 {
 	CHECK_STR_EQ(ipv4_strerror(-4099), "unknown error");
@@ -35,6 +68,8 @@ int main(void)
 {
 	test_library_codes();
 	test_errno_codes();
+	test_errno_names_complete();
+	test_unknown_messages_stay_valid();
 	test_unknown_codes();
 	return check_exit();
 }

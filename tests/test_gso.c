@@ -159,6 +159,33 @@ static void test_limits(void)
 	pair_close(&p);
 }
 
+/*
+ * iovec lengths whose sum wraps around to a small total must be rejected
+ * before any send: the fallback would otherwise read past the buffer.
+ */
+static void test_batch_length_wrap(void)
+{
+	unsigned char control[IPV4_CONTROL_MARSHAL_MAX];
+	struct ipv4_control_message cm = {.segment_size = 100};
+	struct iovec iov[2] = {{sent_buf, SIZE_MAX}, {sent_buf, 2}};
+	struct ipv4_message m;
+	struct pair p;
+	int n;
+
+	n = ipv4_control_marshal(&cm, control, sizeof(control));
+	CHECK_FATAL(n > 0);
+	memset(&m, 0, sizeof(m));
+	m.iov = iov;
+	m.iovlen = 2;
+	m.control = control;
+	m.control_len = (size_t)n;
+	pair_open(&p, 0);
+	m.addr = p.rx_addr;
+	CHECK_ERR(ipv4_gso_write_batch(&p.tx, &m, 1, 0), IPV4_ERR_SEGMENT_SIZE);
+	CHECK(!readable(p.rx_fd, 100));
+	pair_close(&p);
+}
+
 static void test_socket_options(void)
 {
 	int tcp = lab_socket(NULL, AF_INET, SOCK_STREAM, 0);
@@ -590,6 +617,7 @@ int main(void)
 {
 	lab_init();
 	test_limits();
+	test_batch_length_wrap();
 	test_socket_options();
 	test_gro_walk();
 	test_loopback_gso();

@@ -11,8 +11,10 @@
  * the functions. After ipv4_packet_conn_init() every function below may be
  * called from several threads at once on the same conn, except init and
  * close themselves: closing while another thread is inside a call may let
- * that call use an fd number that has been reused. No function allocates
- * memory.
+ * that call use an fd number that has been reused. Closing does not wake
+ * that call either, because Linux keeps the socket open until it returns:
+ * at its deadline (-EBADF) or, without one, with the next datagram. No
+ * function allocates memory.
  *
  * Blocking follows the fd: a non-blocking fd (O_NONBLOCK when the conn was
  * initialised) returns -EAGAIN instead of waiting, deadlines or not. On a
@@ -59,7 +61,8 @@ struct ipv4_raw_conn {
  * family, or IPV4_ERR_INVALID_CONN_TYPE for a stream socket. The control
  * flags start as the socket's IP_RECVTTL and IP_PKTINFO options are. Call it
  * again, while no other thread uses the conn, if O_NONBLOCK of the fd
- * changes.
+ * changes. That clears the deadlines and the remembered multicast interface,
+ * so set them again after it.
  */
 IPV4_EXPORT int ipv4_packet_conn_init(struct ipv4_packet_conn *c, int fd);
 
@@ -90,8 +93,13 @@ ipv4_packet_conn_multicast_interface(struct ipv4_packet_conn *c);
  * first len bytes in buf and src and cm filled. Ancillary data cut short by
  * the kernel returns IPV4_ERR_CONTROL_TRUNCATED, with buf and src filled and
  * cm holding what arrived. When both happen, IPV4_ERR_TRUNCATED is the one
- * returned. On a raw socket (ICMP, say) the IPv4 header and its options
- * are stripped: buf receives the ICMP message alone, and len need not leave
+ * returned. The conn receives into 512 bytes of ancillary space, room for
+ * every message Linux attaches to an AF_INET datagram but an SCM_SECURITY
+ * label, so IPV4_ERR_CONTROL_TRUNCATED, which does not give the datagram's
+ * length, is all but impossible. A caller that needs the length in every
+ * case reads with ipv4_packet_conn_read_batch() and n = 1, which reports
+ * len and MSG_CTRUNC apart. On a raw socket (ICMP, say) the IPv4 header and
+ * its options are stripped: buf receives the ICMP message alone, and len need not leave
  * room for the header.
  */
 IPV4_EXPORT int ipv4_packet_conn_read_from(struct ipv4_packet_conn *c,

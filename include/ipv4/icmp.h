@@ -58,9 +58,10 @@ IPV4_EXPORT int ipv4_icmp_filter_will_block(const struct ipv4_icmp_filter *f,
 /*
  * Read and set the filter of a raw IPPROTO_ICMP socket. Types 32 and above
  * always pass the kernel's filter. Return 0, -EINVAL for a NULL f, -EBADF
- * for a negative fd, or the kernel's error. On a socket that is not raw,
- * Linux returns -ENOPROTOOPT to set and -EOPNOTSUPP to get. On a raw socket
- * of another protocol it returns -EOPNOTSUPP to both.
+ * for a negative fd, or the kernel's error. On an AF_INET socket that is not
+ * raw, Linux returns -ENOPROTOOPT to set and -EOPNOTSUPP to get, and on an
+ * AF_INET raw socket of another protocol -EOPNOTSUPP to both. Other families
+ * give their own codes: -EOPNOTSUPP on AF_UNIX, -ENOPROTOOPT on AF_INET6.
  */
 IPV4_EXPORT int ipv4_icmp_filter_get(int fd, struct ipv4_icmp_filter *f);
 IPV4_EXPORT int ipv4_icmp_filter_set(int fd, const struct ipv4_icmp_filter *f);
