@@ -601,6 +601,18 @@ static void test_truncated_single(void)
 	CHECK_INT_EQ(cm.dst.s_addr, htonl(INADDR_LOOPBACK));
 	CHECK_INT_EQ(cm.ifindex, 1);
 
+	/* A zero-length buffer still takes the datagram and reports it cut. */
+	send_bytes(sender, data, sizeof(data), PORT);
+	CHECK_ERR(ipv4_packet_conn_read_from(&rc, NULL, 0, NULL, NULL),
+		  IPV4_ERR_TRUNCATED);
+	/* A zero-length write sends an empty datagram, which reads as 0. */
+	self.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	self.sin_port = htons(PORT);
+	CHECK_INT_EQ(ipv4_packet_conn_write_to(&rc, NULL, 0, NULL, &self), 0);
+	CHECK_INT_EQ(ipv4_packet_conn_read_from(&rc, buf, sizeof(buf), NULL,
+						&src),
+		     0);
+
 	/* Without cm no ancillary data is asked for, so nothing is cut. */
 	send_bytes(sender, data, sizeof(data), PORT);
 	CHECK_INT_EQ(ipv4_packet_conn_read_from(&rc, buf, sizeof(buf), NULL,
