@@ -4,7 +4,8 @@
 # in man/man3 (its own or a ".so" link), whose NAME lists it and whose
 # SYNOPSIS shows the header's prototype. Every page must have the fixed
 # sections and render with groff without a warning. Pages for names the
-# headers do not declare are stale and fail too.
+# headers do not declare are stale and fail too, and ipv4(1) must name every
+# command and option of the built tool's --help.
 set -u
 : "${IPV4_SOURCE_DIR:=$(cd "$(dirname "$0")/.." && pwd)}"
 : "${IPV4_BUILD_DIR:=}"
@@ -118,7 +119,7 @@ done
 
 # Each reference to a library page, such as ".BR ipv4_tos (3)", names a page
 # that exists.
-for page in "$man_dir"/man3/*.3 "$man_dir"/man7/*.7; do
+for page in "$man_dir"/man1/*.1 "$man_dir"/man3/*.3 "$man_dir"/man7/*.7; do
 	sed -n 's/^\.BR \(ipv4_[a-z0-9_]*\) (3).*/\1/p' "$page" | sort -u |
 		while read -r name; do
 			[ -f "$man_dir/man3/$name.3" ] ||
@@ -140,7 +141,7 @@ done <"$work/codes"
 
 # Each page that is not a link has the fixed sections, in order.
 sections="NAME SYNOPSIS DESCRIPTION RETURN_VALUE ERRORS SEE_ALSO"
-for page in "$man_dir"/man3/*.3 "$man_dir"/man7/*.7; do
+for page in "$man_dir"/man1/*.1 "$man_dir"/man3/*.3 "$man_dir"/man7/*.7; do
 	head -n1 "$page" | grep -q '^\.so' && continue
 	found=$(sed -n 's/^\.SH "\{0,1\}\([^"]*\)"\{0,1\}$/\1/p' "$page" |
 		tr ' ' '_' | tr '\n' ' ')
@@ -149,6 +150,7 @@ for page in "$man_dir"/man3/*.3 "$man_dir"/man7/*.7; do
 		fail "${page#"$man_dir"/}: .TH names '$title'"
 	case "$page" in
 	*.3) want="$sections" ;;
+	*.1) want="NAME SYNOPSIS DESCRIPTION EXIT_STATUS SEE_ALSO" ;;
 	*) want="NAME DESCRIPTION SEE_ALSO" ;;
 	esac
 	pattern=${want// /( [A-Z_]+)* }
@@ -168,7 +170,7 @@ fi
 # Each page renders without a warning. groff resolves ".so man3/X.3"
 # against the working directory, so it runs in man/.
 cd "$man_dir" || exit 1
-for page in man3/*.3 man7/*.7; do
+for page in man1/*.1 man3/*.3 man7/*.7; do
 	groff -t -man -ww -z -Tascii "$page" >/dev/null 2>"$work/warnings"
 	if [ -s "$work/warnings" ]; then
 		fail "$page: groff warns:"
@@ -188,6 +190,29 @@ while read -r name prototype; do
 	grep -qF -- "$prototype" "$work/synopsis" ||
 		fail "$name: SYNOPSIS of ${page#"$man_dir"/} does not show $prototype"
 done <"$work/prototypes"
+
+# ipv4(1) names every command and option that the built tool's help lists.
+tool="$IPV4_BUILD_DIR/tools/ipv4"
+if [ -n "$IPV4_BUILD_DIR" ] && [ -x "$tool" ]; then
+	groff -man -Tascii -P-cbou man1/ipv4.1 2>/dev/null >"$work/ipv4.1.txt"
+	"$tool" --help | awk '/^  [a-z]+ / { print $1 }' >"$work/commands"
+	[ -s "$work/commands" ] || fail "ipv4 --help lists no command"
+	while read -r command; do
+		grep -qE "^ +$command " "$work/ipv4.1.txt" ||
+			fail "man1/ipv4.1: no entry for the command $command"
+		"$tool" "$command" --help |
+			grep -oE -- '--[a-z][a-z-]*' | sort -u |
+			while read -r option; do
+				grep -qF -- "$option" "$work/ipv4.1.txt" ||
+					echo "man1/ipv4.1: $command option $option missing"
+			done
+	done <"$work/commands" >"$work/options"
+	while read -r line; do
+		fail "$line"
+	done <"$work/options"
+else
+	echo "note: $tool not built: the tool's options were not compared"
+fi
 
 if [ "$failures" -gt 0 ]; then
 	echo "$failures failures" >&2
