@@ -52,6 +52,12 @@
 /* A sender waits while this many of its datagrams are unaccounted for. */
 #define IN_FLIGHT_MAX 1024
 #define CONTROL_CAP 128
+/*
+ * Sequence numbers a receiver remembers, to tell a late datagram from a
+ * duplicate. A veth delivers through per-CPU backlogs, so a sender thread
+ * that moves to another CPU can have its datagrams overtaken.
+ */
+#define SEEN_WINDOW 65536
 
 /*
  * The bound on RSS growth: the library and the loops allocate nothing. A
@@ -87,7 +93,8 @@ struct stream {
 	uint64_t sent;
 	/* Written by the receiver: */
 	uint64_t received;
-	uint64_t next_seq;	/* lowest sequence number not yet seen */
+	uint64_t next_seq;	/* one past the highest sequence number seen */
+	uint64_t reordered;	/* arrived after a higher sequence number */
 	uint64_t ovfl;		/* the last SO_RXQ_OVFL count seen */
 	uint64_t duplicates;	/* sequence numbers seen twice or late */
 	uint64_t corrupt;	/* checksum or length wrong */
@@ -97,6 +104,8 @@ struct stream {
 	pthread_t sender, receiver;
 	unsigned char tx_bufs[BATCH][DATAGRAM_MAX];
 	unsigned char rx_bufs[BATCH][DATAGRAM_MAX + 100];
+	/* seen[seq % SEEN_WINDOW]: which of the last numbers arrived. */
+	unsigned char seen[SEEN_WINDOW];
 	union {
 		/* cppcheck-suppress unusedStructMember ; only aligns buf */
 		size_t align; /* as struct cmsghdr, which cannot be in an array */
@@ -226,6 +235,31 @@ static int control_is_valid(const struct stream *s,
 	return cm->ifindex == 0 || cm->ifindex == vb_index;
 }
 
+/*
+ * Records seq and returns 1 if it was not seen before. A number older than
+ * the window counts as seen: nothing is overtaken by that many datagrams.
+ */
+static int sequence_is_new(struct stream *s, uint64_t seq)
+{
+	uint64_t i;
+
+	if (seq >= s->next_seq) {
+		if (seq - s->next_seq >= SEEN_WINDOW)
+			memset(s->seen, 0, sizeof(s->seen));
+		else
+			for (i = s->next_seq; i < seq; i++)
+				s->seen[i % SEEN_WINDOW] = 0;
+		s->seen[seq % SEEN_WINDOW] = 1;
+		s->next_seq = seq + 1;
+		return 1;
+	}
+	if (s->next_seq - seq > SEEN_WINDOW || s->seen[seq % SEEN_WINDOW])
+		return 0;
+	s->seen[seq % SEEN_WINDOW] = 1;
+	s->reordered++;
+	return 1;
+}
+
 static void check_message(struct stream *s, const struct ipv4_message *m)
 {
 	struct ipv4_control_message cm;
@@ -247,11 +281,10 @@ static void check_message(struct stream *s, const struct ipv4_message *m)
 		return;
 	}
 	/* 32-bit sequence numbers: a 30 s run sends far fewer. */
-	if (seq < s->next_seq) {
+	if (!sequence_is_new(s, seq)) {
 		s->duplicates++;
 		return;
 	}
-	s->next_seq = (uint64_t)seq + 1;
 	__atomic_store_n(&s->received, s->received + 1, __ATOMIC_RELAXED);
 }
 
@@ -536,14 +569,15 @@ int main(void)
 	for (i = 0; i < STREAMS; i++) {
 		struct stream *s = &streams[i];
 
-		printf("stream %d (%s): sent %llu, received %llu, "
-		       "SO_RXQ_OVFL %llu\n",
+		printf("stream %d (%s): sent %llu, received %llu "
+		       "(%llu reordered), SO_RXQ_OVFL %llu\n",
 		       i,
 		       s->multicast   ? "multicast"
 		       : i == FLOOD ? "unicast flood"
 				    : "unicast",
 		       (unsigned long long)s->sent,
 		       (unsigned long long)s->received,
+		       (unsigned long long)s->reordered,
 		       (unsigned long long)s->ovfl);
 		CHECK_INT_EQ(s->errors, 0);
 		CHECK_INT_EQ(s->corrupt, 0);
