@@ -149,6 +149,41 @@ IPV4_EXPORT int ipv4_gro_ok(const struct ipv4_gro_segment *s);
 /* Moves s to the next datagram. */
 IPV4_EXPORT void ipv4_gro_next(struct ipv4_gro_segment *s);
 
+/*
+ * Inline copies of the two calls made once per datagram, which cost about
+ * 5% of a 64-byte datagram's receive time as out-of-line calls. gnu_inline
+ * makes them inline-only, so callers still link to the library's exported
+ * definitions whenever the compiler does not inline (at -O0, say).
+ */
+#if defined(__GNUC__) && !defined(IPV4_BUILDING)
+extern __inline__ __attribute__((gnu_inline)) int
+ipv4_gro_ok(const struct ipv4_gro_segment *s)
+{
+	return s != NULL && !s->done;
+}
+
+extern __inline__ __attribute__((gnu_inline)) void
+ipv4_gro_next(struct ipv4_gro_segment *s)
+{
+	size_t left;
+
+	if (s == NULL)
+		return;
+	if (s->len == 0) {
+		s->done = 1;
+		return;
+	}
+	s->data += s->len;
+	left = (size_t)(s->end - s->data);
+	if (left == 0) {
+		s->done = 1;
+		s->len = 0;
+		return;
+	}
+	s->len = left < s->segment_size ? left : s->segment_size;
+}
+#endif
+
 #ifdef __cplusplus
 }
 #endif
