@@ -355,9 +355,16 @@ static void test_partial_write(void)
 	printf("partial write: %d of 64 messages sent\n", sent);
 	CHECK(sent > 0);
 	CHECK(sent < 64);
-	/* Once the buffer is full, the next batch fails whole. */
-	CHECK_ERR(ipv4_packet_conn_write_batch(&tx, tx_batch.ms + sent, 1, 0),
-		  -EAGAIN);
+	/*
+	 * With the buffer full the next batch fails whole, unless the token
+	 * bucket freed a slot in between (slow runs, valgrind): then the one
+	 * message went out and must arrive too.
+	 */
+	r = ipv4_packet_conn_write_batch(&tx, tx_batch.ms + sent, 1, 0);
+	if (r == 1)
+		sent++;
+	else
+		CHECK_ERR(r, -EAGAIN);
 
 	batch_prepare_recv(&rx_batch, 64);
 	for (i = 0; i < 64; i++)
