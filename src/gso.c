@@ -452,6 +452,10 @@ int ipv4_gro_first_message(struct ipv4_gro_segment *s,
 	return err;
 }
 
+/*
+ * NOTE: include/ipv4/gso.h has inline copies of ipv4_gro_ok() and
+ * ipv4_gro_next() for callers, which must stay identical to these.
+ */
 int ipv4_gro_ok(const struct ipv4_gro_segment *s)
 {
 	return s != NULL && !s->done;

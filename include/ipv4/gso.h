@@ -153,7 +153,8 @@ IPV4_EXPORT void ipv4_gro_next(struct ipv4_gro_segment *s);
  * Inline copies of the two calls made once per datagram, which cost about
  * 5% of a 64-byte datagram's receive time as out-of-line calls. gnu_inline
  * makes them inline-only, so callers still link to the library's exported
- * definitions whenever the compiler does not inline (at -O0, say).
+ * definitions whenever the compiler does not inline (at -O0, say). They must
+ * stay identical to the definitions in src/gso.c.
  */
 #if defined(__GNUC__) && !defined(IPV4_BUILDING)
 extern __inline__ __attribute__((gnu_inline)) int
