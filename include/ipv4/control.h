@@ -16,7 +16,7 @@
 extern "C" {
 #endif
 
-/* Which fields the kernel is asked to attach to each received datagram. */
+/* Flags for the control messages the kernel attaches to received datagrams. */
 enum ipv4_control_flags {
 	IPV4_CF_TTL = 1u << 0,	     /* IP_RECVTTL: received TTL */
 	IPV4_CF_SRC = 1u << 1,	     /* IP_PKTINFO: source address */
@@ -68,7 +68,7 @@ struct ipv4_control_message {
 IPV4_EXPORT int ipv4_control_size(unsigned flags);
 
 /*
- * Writes the messages that cm asks to send: IP_PKTINFO when cm->src is not
+ * Writes the control messages that cm requests: IP_PKTINFO when cm->src is not
  * 0.0.0.0 or cm->ifindex > 0, UDP_SEGMENT when cm->segment_size > 0. Returns
  * the bytes written (0 when there is nothing to send), -EINVAL for a
  * negative ifindex or segment size, IPV4_ERR_SEGMENT_SIZE for a segment

@@ -74,7 +74,7 @@ IPV4_EXPORT int ipv4_header_marshal(const struct ipv4_header *h, void *buf,
  * Formats h as one line: "ver=4 hdrlen=20 tos=0x1 totallen=48879 id=0xcafe
  * flags=0x2 fragoff=0x5dc ttl=255 proto=1 cksum=0xdead src=172.16.254.254
  * dst=192.168.0.1". Returns the length written without the NUL, or
- * IPV4_ERR_NO_SPACE (buf then holds the truncated, terminated line).
+ * IPV4_ERR_NO_SPACE (buf then contains the truncated, terminated line).
  */
 IPV4_EXPORT int ipv4_header_format(const struct ipv4_header *h, char *buf,
 				   size_t cap);
