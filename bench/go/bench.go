@@ -208,6 +208,33 @@ func runBatch(a args, r *result) {
 	setAllocs(r, before, r.ops)
 }
 
+// pin locks the calling goroutine to its thread and pins that thread to the
+// nth CPU (0 or 1) the process may use, as bench_pin does in the C programs.
+// The runtime's other threads, such as the one that polls the network, stay
+// free to run anywhere.
+func pin(nth int) {
+	var allowed, target unix.CPUSet
+	if unix.SchedGetaffinity(0, &allowed) != nil || allowed.Count() < 2 {
+		return
+	}
+	runtime.LockOSThread()
+	seen := 0
+	for cpu := 0; cpu < 1024; cpu++ {
+		if !allowed.IsSet(cpu) {
+			continue
+		}
+		if seen == nth {
+			target.Zero()
+			target.Set(cpu)
+			if err := unix.SchedSetaffinity(0, &target); err != nil {
+				die("SchedSetaffinity", err)
+			}
+			return
+		}
+		seen++
+	}
+}
+
 func runThreads(a args, r *result) {
 	p := openPair()
 	defer p.close()
@@ -219,6 +246,7 @@ func runThreads(a args, r *result) {
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
+		pin(1)
 		atomic.StoreInt32(&ready, 1)
 		for {
 			n, err := p.rx.ReadBatch(rx, 0)
@@ -234,6 +262,7 @@ func runThreads(a args, r *result) {
 	for atomic.LoadInt32(&ready) == 0 {
 		runtime.Gosched()
 	}
+	pin(0)
 	before := mallocs()
 	cpu := cpuNow()
 	start := time.Now()
