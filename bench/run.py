@@ -273,10 +273,12 @@ def targets(rows):
     """Return (lines, all met) for the targets of the suite."""
     lines = []
     met = True
-    packet = [r for r in rows if r["group"] == "packet"]
+    # GSO sends and GRO reads are packet paths too: they count here.
+    packet = [r for r in rows if r["group"] in ("packet", "gso")]
     bad = [r for r in packet if r["lib_sys"] is None or r["lib_sys"] > 1.05]
     met &= not bad and bool(packet)
-    lines.append("- Packet paths, libipv4 ÷ syscalls ≤ 1.05 (medians): "
+    lines.append("- Packet paths, GSO included, libipv4 ÷ syscalls ≤ 1.05 "
+                 "(medians): "
                  "%d of %d met%s" % (
                      len(packet) - len(bad), len(packet),
                      "" if not bad else "; missed: " + ", ".join(
@@ -290,11 +292,11 @@ def targets(rows):
         len(codec) - len(bad), len(codec),
         "" if not bad else "; missed: " + ", ".join(
             "%s (%s)" % (r["label"], fmt_ratio(r["go_lib"])) for r in bad)))
-    counted = [r for r in rows if r["group"] != "gso"]
+    counted = rows
     bad = [r for r in counted if r["allocs"]["lib"] != 0]
     met &= not bad and bool(counted)
     lines.append("- Zero heap allocations per operation on the libipv4 "
-                 "packet and codec paths: %d of %d met%s" % (
+                 "packet, GSO and codec paths: %d of %d met%s" % (
                      len(counted) - len(bad), len(counted),
                      "" if not bad else "; missed: " + ", ".join(
                          "%s (%s)" % (r["label"],
