@@ -119,6 +119,21 @@ def run_one(progs, impl, workload, size, batch, seconds):
     return parse_line(p.stdout)
 
 
+def run_failures(progs, raw):
+    """Return a line for each missing C program and each failed run."""
+    lines = ["%s program not built" % name
+             for impl, name in (("lib", "bench-lib"), ("sys", "bench-sys"))
+             if impl not in progs]
+    for rid, by_impl in raw.items():
+        for impl, runs_ in by_impl.items():
+            for fields in runs_:
+                if fields.get("error") not in (None, "skipped", "n/a"):
+                    lines.append("%s %s: %s" % (impl, rid, fields["error"]))
+                elif "error" not in fields and "value" not in fields:
+                    lines.append("%s %s: no result line" % (impl, rid))
+    return lines
+
+
 def median_spread(values):
     return statistics.median(values), min(values), max(values)
 
@@ -468,6 +483,9 @@ def main():
                     "replace; the plot is written beside it")
     ap.add_argument("--note", action="append", default=[],
                     help="line for the report, e.g. why a column is missing")
+    ap.add_argument("--strict", action="store_true",
+                    help="exit with 1 when the libipv4 or the bare C "
+                    "program is missing or any run fails")
     ap.add_argument("--command", default="bench/run",
                     help="command line shown in the report")
     args = ap.parse_args()
@@ -501,6 +519,11 @@ def main():
                     os.path.join(os.path.dirname(args.docs), plot_name))
     print(text)
     print("all targets met" if met else "some targets missed")
+    if args.strict:
+        failures = run_failures(progs, raw)
+        for line in failures:
+            print("failed: " + line)
+        return 1 if failures else 0
     return 0
 
 
