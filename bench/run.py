@@ -339,6 +339,21 @@ def targets(rows):
     return lines, met
 
 
+def axis_top(peak):
+    """Return the smallest round axis maximum at or above peak.
+
+    The axis is drawn in quarters, so each candidate's quarters are round
+    numbers too.
+    """
+    if peak <= 0:
+        return 1
+    scale = 10 ** math.floor(math.log10(peak))
+    for step in (1, 1.2, 1.6, 2, 4, 8, 10):
+        if step * scale >= peak:
+            return step * scale
+    return 10 * scale
+
+
 def svg_plot(rows):
     """Return an SVG of received pps against batch size, one panel a size."""
     colors = {"lib": "#1f77b4", "sys": "#2ca02c", "go": "#d62728"}
@@ -354,10 +369,8 @@ def svg_plot(rows):
                 for impl in IMPLS:
                     if row["stats"][impl] is not None:
                         data[impl].append((row["batch"], row["stats"][impl]))
-        top = max([s[2] for d in data.values() for _, s in d] or [1])
-        top = 10 ** math.ceil(math.log10(top)) / 2 if top > 0 else 1
-        while top < max([s[2] for d in data.values() for _, s in d] or [0]):
-            top *= 2
+        top = axis_top(max([s[2] for d in data.values() for _, s in d]
+                           or [1]))
         x0 = pad + p * panel_w
         x1 = x0 + panel_w - 40
         y0, y1 = height - 70, 40
@@ -384,7 +397,7 @@ def svg_plot(rows):
             v = top * i / 4
             out.append('<line x1="%.0f" y1="%.0f" x2="%.0f" y2="%.0f" '
                        'stroke="#ddd"/>' % (x0, py(v), x1, py(v)))
-            out.append('<text x="%.0f" y="%.0f" text-anchor="end">%.2g M'
+            out.append('<text x="%.0f" y="%.0f" text-anchor="end">%.3g M'
                        '</text>' % (x0 - 4, py(v) + 4, v / 1e6))
         for k, impl in enumerate(IMPLS):
             pts = sorted(data[impl])
