@@ -49,6 +49,11 @@ struct bench_pair {
 
 /* Implemented by sys.c and lib.c: returns 0, or -1 after printing why. */
 int bench_run(const struct bench_args *a, struct bench_result *r);
+/*
+ * Implemented by sys.c and lib.c: the text of error err (positive), which
+ * is an errno value, or in lib.c also the negation of an IPV4_ERR_* code.
+ */
+const char *bench_strerror(int err);
 
 /* ns on CLOCK_MONOTONIC, which bounds every run. */
 int64_t bench_now(void);
@@ -71,6 +76,7 @@ void bench_set_allocs(struct bench_result *r, unsigned long long before,
 void bench_pair_open(struct bench_pair *p, int timeout_ms);
 void bench_pair_close(struct bench_pair *p);
 void bench_fill(void *buf, size_t len, unsigned seed);
+/* Prints what failed with bench_strerror(err) and exits with 1. */
 void bench_die(const char *what, int err);
 
 /*

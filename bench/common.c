@@ -90,7 +90,7 @@ void bench_set_allocs(struct bench_result *r, unsigned long long before,
 
 void bench_die(const char *what, int err)
 {
-	fprintf(stderr, "bench: %s failed: %s\n", what, strerror(err));
+	fprintf(stderr, "bench: %s failed: %s\n", what, bench_strerror(err));
 	exit(1);
 }
 
@@ -116,7 +116,11 @@ void bench_pair_open(struct bench_pair *p, int timeout_ms)
 
 	p->tx = bench_socket();
 	p->rx = bench_socket();
-	/* SO_RCVBUFFORCE passes net.core.rmem_max, which Go cannot do. */
+	/*
+	 * SO_RCVBUFFORCE passes net.core.rmem_max, which Go's
+	 * net.UDPConn.SetReadBuffer cannot. Without CAP_NET_ADMIN, SO_RCVBUF
+	 * gets at most rmem_max.
+	 */
 	if (setsockopt(p->rx, SOL_SOCKET, SO_RCVBUFFORCE, &size,
 		       sizeof(size)) != 0 &&
 	    setsockopt(p->rx, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size)) != 0)
@@ -196,17 +200,24 @@ int main(int argc, char **argv)
 }
 
 /*
- * Pins the calling thread to the nth CPU (0 or 1) that the process may use,
- * and does nothing when it may use fewer than two. On the 2-CPU machine of
- * docs/BENCHMARKS.md, a thread pair received about a fifth fewer datagrams
- * with its sender on the second CPU than on the first. Unpinned, each run
- * landed in one of the two cases, so a median depended on how many did.
+ * Pins the calling thread of a pair to a CPU that the process may use: the
+ * sender (role 0) to the first and the receiver (role 1) to the second.
+ * BENCH_PIN=swapped exchanges them and BENCH_PIN=none leaves both to the
+ * scheduler, as does a process that may use fewer than two CPUs. On the
+ * 2-CPU machine of docs/BENCHMARKS.md, a pair received about a fifth fewer
+ * datagrams with its sender on the second CPU than on the first, and each
+ * unpinned run landed in one of the two cases.
  */
-static void bench_pin(int nth)
+static void bench_pin(int role)
 {
+	const char *pin = getenv("BENCH_PIN");
 	cpu_set_t allowed, target;
-	int seen = 0;
+	int nth = role, seen = 0;
 
+	if (pin != NULL && strcmp(pin, "none") == 0)
+		return;
+	if (pin != NULL && strcmp(pin, "swapped") == 0)
+		nth = 1 - role;
 	if (sched_getaffinity(0, sizeof allowed, &allowed) != 0 ||
 	    CPU_COUNT(&allowed) < 2)
 		return;
@@ -227,7 +238,7 @@ struct bench_threads_state {
 	int receiver_ready;
 	int sender_done;
 	unsigned long long received;
-	int failed;
+	int error; /* the receiver's negative return, 0 while none */
 };
 
 static void *bench_receiver(void *arg)
@@ -240,7 +251,7 @@ static void *bench_receiver(void *arg)
 	for (;;) {
 		n = s->ops->recv(s->ops->recv_ctx);
 		if (n < 0) {
-			s->failed = 1;
+			s->error = n;
 			break;
 		}
 		s->received += (unsigned)n;
@@ -280,8 +291,8 @@ void bench_threads(const struct bench_args *a, struct bench_result *r,
 	end = bench_now();
 	__atomic_store_n(&s.sender_done, 1, __ATOMIC_RELEASE);
 	pthread_join(receiver, NULL);
-	if (s.failed)
-		bench_die("receive", EIO);
+	if (s.error < 0)
+		bench_die("receive", -s.error);
 	r->received = s.received;
 	r->ops = r->sent + r->received;
 	/* Allocations of both threads while the sender ran, per datagram. */

@@ -23,6 +23,11 @@ struct lib_pair {
 	struct ipv4_packet_conn rx;
 };
 
+const char *bench_strerror(int err)
+{
+	return ipv4_strerror(-err);
+}
+
 static void lib_check(const char *what, int err)
 {
 	if (err < 0) {
@@ -256,13 +261,14 @@ static int lib_gso_send(void *ctx)
 	int segments = ipv4_gso_segments(g->len, g->cm.segment_size);
 	int sent;
 
-	if (g->n == 1)
+	if (g->n == 1) {
 		sent = ipv4_gso_write_to(&g->lp->tx, gso_buf, g->len, &g->cm,
-					 &g->lp->p.rx_addr) < 0
-			   ? -1
-			   : 1;
-	else
+					 &g->lp->p.rx_addr);
+		if (sent >= 0)
+			sent = 1;
+	} else {
 		sent = ipv4_gso_write_batch(&g->lp->tx, g->tx, (size_t)g->n, 0);
+	}
 	return sent < 0 ? sent : sent * segments;
 }
 

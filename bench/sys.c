@@ -21,6 +21,11 @@
 #define UDP_GRO 104
 #endif
 
+const char *bench_strerror(int err)
+{
+	return strerror(err);
+}
+
 static unsigned char tx_buf[BENCH_BATCH_MAX][2048];
 static unsigned char rx_buf[BENCH_BATCH_MAX][2048];
 static unsigned char gso_buf[BENCH_BUF_MAX];
@@ -317,11 +322,6 @@ static int run_fill(const struct bench_args *a, struct bench_result *r)
 	return 0;
 }
 
-union sys_gso_control {
-	char buf[CMSG_SPACE(sizeof(uint16_t))];
-	struct cmsghdr align;
-};
-
 union sys_gro_control {
 	char buf[64];
 	struct cmsghdr align;
@@ -333,7 +333,11 @@ struct sys_gso {
 	int segment_size;
 	int n; /* GSO sends per sendmmsg(), GRO reads per recvmmsg() */
 	struct iovec tx_iov;
-	union sys_gso_control tx_control;
+	/*
+	 * Aligned without the usual union with struct cmsghdr: its flexible
+	 * array member would make struct sys_gso a variable-sized type.
+	 */
+	_Alignas(struct cmsghdr) char tx_control[CMSG_SPACE(sizeof(uint16_t))];
 	struct mmsghdr tx[BENCH_GSO_BATCH_MAX];
 	struct iovec rx_iov[BENCH_GSO_BATCH_MAX];
 	struct sockaddr_in rx_addr[BENCH_GSO_BATCH_MAX];
@@ -404,7 +408,7 @@ static void sys_gso_init(struct sys_gso *g, struct bench_pair *p, size_t size,
 			 int n)
 {
 	size_t segments = 65507 / size;
-	struct cmsghdr *cmsg = &g->tx_control.align;
+	struct cmsghdr *cmsg = (struct cmsghdr *)g->tx_control;
 	uint16_t segment_size = (uint16_t)size;
 
 	memset(g, 0, sizeof(*g));
@@ -427,8 +431,8 @@ static void sys_gso_init(struct sys_gso *g, struct bench_pair *p, size_t size,
 		tx->msg_namelen = sizeof(p->rx_addr);
 		tx->msg_iov = &g->tx_iov;
 		tx->msg_iovlen = 1;
-		tx->msg_control = g->tx_control.buf;
-		tx->msg_controllen = sizeof(g->tx_control.buf);
+		tx->msg_control = g->tx_control;
+		tx->msg_controllen = sizeof(g->tx_control);
 		g->rx_iov[i].iov_base = gro_buf[i];
 		g->rx_iov[i].iov_len = sizeof(gro_buf[i]);
 		rx->msg_name = &g->rx_addr[i];
@@ -524,9 +528,12 @@ static int sys_header_marshal(const struct sys_header *h, uint8_t *b,
 			      size_t cap)
 {
 	size_t hlen = 20 + (size_t)h->options_len;
-	uint16_t word = (uint16_t)(h->flags << 13 | (h->frag_off & 0x1fff));
+	uint16_t word = (uint16_t)(h->flags << 13 | h->frag_off);
 
 	if (h->options_len % 4 != 0 || h->options_len > 40 || cap < hlen)
+		return -1;
+	if (h->dst.s_addr == htonl(INADDR_ANY) || h->flags > 7 ||
+	    h->frag_off > 0x1fff)
 		return -1;
 	b[0] = (uint8_t)(0x40 | hlen / 4);
 	b[1] = h->tos;

@@ -58,21 +58,28 @@ func die(what string, err error) {
 	os.Exit(1)
 }
 
-func forceBuffer(c net.PacketConn, opt int) {
+// setBuffer sets the buffer named by force (SO_RCVBUFFORCE or
+// SO_SNDBUFFORCE) to rcvBuf bytes. Without CAP_NET_ADMIN it falls back to
+// plain, which net.core.rmem_max or wmem_max caps, as the C programs do.
+func setBuffer(c net.PacketConn, force, plain int) {
 	raw, err := c.(*net.UDPConn).SyscallConn()
 	if err != nil {
 		die("SyscallConn", err)
 	}
 	var serr error
 	err = raw.Control(func(fd uintptr) {
-		serr = syscall.SetsockoptInt(int(fd), syscall.SOL_SOCKET, opt,
+		serr = syscall.SetsockoptInt(int(fd), syscall.SOL_SOCKET, force,
 			rcvBuf)
+		if serr != nil {
+			serr = syscall.SetsockoptInt(int(fd), syscall.SOL_SOCKET,
+				plain, rcvBuf)
+		}
 	})
 	if err == nil {
 		err = serr
 	}
 	if err != nil {
-		die("SO_RCVBUFFORCE/SO_SNDBUFFORCE", err)
+		die("SO_RCVBUF/SO_SNDBUF", err)
 	}
 }
 
@@ -85,8 +92,8 @@ func openPair() *pair {
 	if err != nil {
 		die("listen", err)
 	}
-	forceBuffer(rx, soRcvBufForce)
-	forceBuffer(tx, soSndBufForce)
+	setBuffer(rx, soRcvBufForce, syscall.SO_RCVBUF)
+	setBuffer(tx, soSndBufForce, syscall.SO_SNDBUF)
 	return &pair{tx: ipv4.NewPacketConn(tx), rx: ipv4.NewPacketConn(rx),
 		rxAddr: rx.LocalAddr()}
 }
@@ -208,11 +215,20 @@ func runBatch(a args, r *result) {
 	setAllocs(r, before, r.ops)
 }
 
-// pin locks the calling goroutine to its thread and pins that thread to the
-// nth CPU (0 or 1) the process may use, as bench_pin does in the C programs.
-// The runtime's other threads, such as the one that polls the network, stay
-// free to run anywhere.
-func pin(nth int) {
+// pin locks the calling goroutine to its thread and pins that thread as
+// bench_pin does in the C programs: the sender (role 0) to the first CPU the
+// process may use and the receiver (role 1) to the second, exchanged by
+// BENCH_PIN=swapped, not at all with BENCH_PIN=none. The runtime's other
+// threads, such as the one that polls the network, stay free to run
+// anywhere.
+func pin(role int) {
+	nth := role
+	switch os.Getenv("BENCH_PIN") {
+	case "none":
+		return
+	case "swapped":
+		nth = 1 - role
+	}
 	var allowed, target unix.CPUSet
 	if unix.SchedGetaffinity(0, &allowed) != nil || allowed.Count() < 2 {
 		return
