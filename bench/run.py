@@ -27,6 +27,17 @@ SIZES = (64, 1200)
 BATCHES = (1, 8, 32, 64)
 DOCS_BEGIN = "<!-- bench/run results begin -->"
 DOCS_END = "<!-- bench/run results end -->"
+# Largest --scale. The suite takes about 3 minutes at 1, so about an hour
+# at 20 (an estimate).
+MAX_SCALE = 20
+# Placement of the sender and receiver threads, set by --pin.
+PIN_TEXT = {
+    "split": "sender pinned to the first CPU the process may use, receiver "
+             "to the second",
+    "swapped": "sender pinned to the second CPU the process may use, "
+               "receiver to the first",
+    "none": "not pinned, placed by the scheduler",
+}
 
 
 def runs():
@@ -103,6 +114,7 @@ def run_one(progs, impl, workload, size, batch, seconds):
     if prog is None:
         return {"error": "skipped"}
     env = dict(os.environ)
+    env["BENCH_PIN"] = progs.get("pin", "split")
     if impl != "go" and progs.get("allocs"):
         env["LD_PRELOAD"] = progs["allocs"]
     cmd = [prog, workload, str(size), str(batch), "%.3f" % seconds]
@@ -156,13 +168,21 @@ def fmt_cell(stats, unit):
                            fmt_value(hi, unit))
 
 
-def cost_ratio(num, den, unit):
-    """Return cost(num) / cost(den) from medians: >1 means num is slower."""
-    if num is None or den is None or num[0] <= 0 or den[0] <= 0:
-        return None
-    if unit == "pps":
-        return den[0] / num[0]
-    return num[0] / den[0]
+def cost_ratio(num, den, field, unit):
+    """Return the median of cost(num) / cost(den) over the pairs of runs.
+
+    num and den are the runs of two programs. A pair is the two runs of one
+    round, made back to back, so a slow phase of the machine hits both of
+    a pair. Above 1 num is slower.
+    """
+    den_by_round = {f["round"]: f[field] for f in den if f.get(field, 0) > 0}
+    ratios = []
+    for f in num:
+        d = den_by_round.get(f["round"])
+        if d is None or f.get(field, 0) <= 0:
+            continue
+        ratios.append(d / f[field] if unit == "pps" else f[field] / d)
+    return statistics.median(ratios) if ratios else None
 
 
 def fmt_ratio(r):
@@ -185,14 +205,19 @@ def collect(progs, reps, scale, only, log):
         order = IMPLS[rep % 3:] + IMPLS[:rep % 3]
         for rid, workload, size, batch, seconds, _ in plan:
             # Thread pairs measure wall-clock throughput, which the other
-            # load of a shared machine shakes most: twice the samples.
-            rounds = 2 if workload in ("threads", "gso") else 1
+            # load of a shared machine shakes most: twice the samples. GSO
+            # at 1200 B receives 11 to 15 GB of payload a second, and its
+            # runs vary by up to a third with the load of the host: four
+            # times.
+            rounds = {"threads": 2, "gso": 4}.get(workload, 1)
             for round_ in range(rounds):
                 for impl in order[round_:] + order[:round_]:
                     if workload == "gso" and impl == "go":
                         continue
                     fields = run_one(progs, impl, workload, size, batch,
                                      seconds * scale)
+                    # Runs of one round were made back to back: a pair.
+                    fields["round"] = "%d.%d" % (rep, round_)
                     raw[rid][impl].append(fields)
             done += 1
             log("\rrun %d/%d: repetition %d, %s        "
@@ -228,9 +253,15 @@ def summarize(plan, raw):
                     row["drops"][impl] = median_spread(drops)
                     row["cpu"][impl] = median_spread(
                         [f["value2"] for f in ok])
-            st = row["stats"]
-            row["lib_sys"] = cost_ratio(st["lib"], st["sys"], unit)
-            row["go_lib"] = cost_ratio(st["go"], st["lib"], unit)
+            ok = {impl: [f for f in raw[rid][impl] if "error" not in f]
+                  for impl in IMPLS}
+            row["lib_sys"] = cost_ratio(ok["lib"], ok["sys"], field, unit)
+            row["go_lib"] = cost_ratio(ok["go"], ok["lib"], field, unit)
+            # Thread pairs: CPU time of both threads per datagram received.
+            row["cpu_lib_sys"] = None
+            if row["cpu"].get("lib") and row["cpu"].get("sys"):
+                row["cpu_lib_sys"] = cost_ratio(ok["lib"], ok["sys"],
+                                                "value2", "ns")
             rows.append(row)
     return rows
 
@@ -278,10 +309,72 @@ def drops_table(rows):
 
 def cpu_note(row):
     """Return the CPU-per-datagram ratio of a thread-pair row, if any."""
-    lib, sys_ = row["cpu"].get("lib"), row["cpu"].get("sys")
-    if not lib or not sys_:
+    if row["cpu_lib_sys"] is None:
         return ""
-    return "; CPU per received datagram %.2f" % (lib[0] / sys_[0])
+    return "; CPU per received datagram %.2f" % row["cpu_lib_sys"]
+
+
+def span(values, fmt="%.2f"):
+    """Return "a to b" for the smallest and largest of values."""
+    lo, hi = min(values), max(values)
+    return fmt % lo if fmt % lo == fmt % hi else (fmt + " to " + fmt) % (lo, hi)
+
+
+def summary(rows):
+    """Return lines that sum the table up, group by group."""
+    lines = []
+
+    def ratios(select, key):
+        return [r[key] for r in rows if select(r) and r[key] is not None]
+
+    def cpu_ratios(select):
+        return ratios(select, "cpu_lib_sys")
+
+    single = lambda r: r["group"] == "packet" and r["unit"] == "ns"
+    pair = lambda r: r["workload"] == "threads"
+    gso = lambda r: r["workload"] == "gso"
+    for name, select, go in (
+            ("single-thread packet rows", single, True),
+            ("sender + receiver thread rows", pair, True),
+            ("GSO + GRO thread rows", gso, False)):
+        lib_sys = ratios(select, "lib_sys")
+        if not lib_sys:
+            continue
+        if len(lib_sys) == 1:
+            name = name.replace(" rows", " row")
+        line = "- %d %s: libipv4 ÷ syscalls %s" % (
+            len(lib_sys), name, span(lib_sys))
+        cpu = cpu_ratios(select)
+        if cpu:
+            line += " (CPU time of both threads per datagram received: %s)" \
+                % span(cpu)
+        go_lib = ratios(select, "go_lib")
+        if go and go_lib:
+            line += "; Go ÷ libipv4 %s" % span(go_lib)
+        lines.append(line + ".")
+    for group, name in (("codec", "header and control-message codecs"),
+                        ("size", "buffer sizing"), ("checksum", "checksum")):
+        go_lib = ratios(lambda r, g=group: r["group"] == g, "go_lib")
+        if go_lib:
+            lines.append("- %s: Go ÷ libipv4 %s." % (name.capitalize(),
+                                                      span(go_lib)))
+    for name, select in (("packet and GSO",
+                          lambda r: r["group"] in ("packet", "gso")),
+                         ("codec, sizing and checksum",
+                          lambda r: r["group"] not in ("packet", "gso"))):
+        lib = [r["allocs"]["lib"] for r in rows
+               if select(r) and r["allocs"].get("lib") is not None]
+        go = [r["allocs"]["go"] for r in rows
+              if select(r) and r["allocs"].get("go") is not None]
+        if lib:
+            line = "- Heap allocations per operation on the %d %s %s: " \
+                "libipv4 %s" % (len(lib), name,
+                                "row" if len(lib) == 1 else "rows",
+                                span(lib, "%.3g"))
+            if go:
+                line += ", Go %s" % span(go, "%.3g")
+            lines.append(line + ".")
+    return lines
 
 
 def targets(rows):
@@ -293,7 +386,7 @@ def targets(rows):
     bad = [r for r in packet if r["lib_sys"] is None or r["lib_sys"] > 1.05]
     met &= not bad and bool(packet)
     lines.append("- Packet paths, GSO included, libipv4 ÷ syscalls ≤ 1.05 "
-                 "(medians): "
+                 "(medians of the paired ratios): "
                  "%d of %d met%s" % (
                      len(packet) - len(bad), len(packet),
                      "" if not bad else "; missed: " + ", ".join(
@@ -454,7 +547,7 @@ def machine():
     }
 
 
-def report(rows, m, reps, command, plot_name, notes):
+def report(rows, m, reps, command, plot_name, notes, pin):
     target_lines, met = targets(rows)
     lines = [
         "Command: `%s`, %d repetitions of every workload, run on %s." % (
@@ -465,6 +558,8 @@ def report(rows, m, reps, command, plot_name, notes):
         "",
     ]
     lines += notes
+    lines += ["Thread pairs: %s." % PIN_TEXT[pin], "", "Summary:", ""]
+    lines += summary(rows)
     lines += ["", table(rows), "", "Sender + receiver threads: datagrams "
               "lost (median % of those sent, min–max) and CPU time of both "
               "threads per datagram received (median ns, min–max):", "",
@@ -484,24 +579,57 @@ def update_docs(path, text):
         f.write(doc)
 
 
+def check_args(ap, args):
+    """Reject option values that would run nothing or run without end."""
+    if args.reps < 1:
+        ap.error("--reps must be at least 1, not %d" % args.reps)
+    if not 0 < args.scale <= MAX_SCALE:
+        ap.error("--scale must be above 0 and at most %g, not %g"
+                 % (MAX_SCALE, args.scale))
+    if args.only is not None:
+        try:
+            pattern = re.compile(args.only)
+        except re.error as e:
+            ap.error("--only %r is not a valid regular expression: %s"
+                     % (args.only, e))
+        ids = [r[0] for r in runs()]
+        if not any(pattern.search(i) for i in ids):
+            ap.error("--only %r matches no run id; the ids are: %s"
+                     % (args.only, " ".join(ids)))
+    if args.docs and (args.only or args.scale != 1 or args.pin != "split"
+                      or args.reps < 5):
+        ap.error("--docs records the whole suite as documented: use it "
+                 "without --only, --scale and --pin, and with --reps 5 "
+                 "or more")
+    if args.docs and not os.path.isfile(args.docs):
+        ap.error("--docs %s: no such file" % args.docs)
+
+
 def main():
-    ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--out", required=True, help="directory of the programs")
+    ap = argparse.ArgumentParser(prog="bench/run", description=__doc__)
+    ap.add_argument("--out", required=True, help=argparse.SUPPRESS)
     ap.add_argument("--reps", type=int, default=5,
                     help="repetitions of every workload (default 5)")
     ap.add_argument("--scale", type=float, default=1.0,
-                    help="multiplies each run's duration (default 1)")
+                    help="multiplies each run's duration (default 1, "
+                    "at most %g)" % MAX_SCALE)
     ap.add_argument("--only", help="regular expression of run ids to run")
+    ap.add_argument("--pin", choices=sorted(PIN_TEXT), default="split",
+                    help="placement of the thread pairs' sender and "
+                    "receiver (default split: first and second CPU)")
     ap.add_argument("--docs", help="BENCHMARKS.md whose results block to "
                     "replace; the plot is written beside it")
-    ap.add_argument("--note", action="append", default=[],
-                    help="line for the report, e.g. why a column is missing")
     ap.add_argument("--strict", action="store_true",
                     help="exit with 1 when the libipv4 or the bare C "
                     "program is missing or any run fails")
-    ap.add_argument("--command", default="bench/run",
-                    help="command line shown in the report")
+    ap.add_argument("--check", action="store_true", help=argparse.SUPPRESS)
+    ap.add_argument("--note", action="append", default=[],
+                    help=argparse.SUPPRESS)
+    ap.add_argument("--command", default="bench/run", help=argparse.SUPPRESS)
     args = ap.parse_args()
+    check_args(ap, args)
+    if args.check:
+        return 0
 
     progs = {}
     for impl, name in (("lib", "bench-lib"), ("sys", "bench-sys"),
@@ -512,6 +640,7 @@ def main():
     allocs = os.path.join(args.out, "allocs.so")
     if os.path.exists(allocs):
         progs["allocs"] = allocs
+    progs["pin"] = args.pin
 
     plan, raw = collect(progs, args.reps, args.scale, args.only,
                         lambda s: (sys.stderr.write(s), sys.stderr.flush()))
@@ -519,7 +648,7 @@ def main():
     m = machine()
     plot_name = "benchmarks-batch-pps.svg"
     text, met = report(rows, m, args.reps, args.command, plot_name,
-                       args.note)
+                       args.note, args.pin)
     with open(os.path.join(args.out, "results.json"), "w") as f:
         json.dump({"machine": m, "raw": raw}, f, indent=1)
     with open(os.path.join(args.out, plot_name), "w") as f:
