@@ -120,9 +120,13 @@ static size_t batch_recv_all(struct ipv4_packet_conn *c, struct batch *b,
 	return got;
 }
 
-/* Checks message i of a received batch against what round sent. */
-static void check_message(const struct ipv4_message *m, const void *data,
-			  int round, size_t i, int ifindex, unsigned flags)
+/*
+ * Checks message i of a received batch against what round sent from
+ * 10.0.0.1 port src_port.
+ */
+static void check_message_from(const struct ipv4_message *m, const void *data,
+			       int round, size_t i, int ifindex, unsigned flags,
+			       int src_port)
 {
 	const unsigned char *bytes = data;
 	struct ipv4_control_message cm;
@@ -135,7 +139,7 @@ static void check_message(const struct ipv4_message *m, const void *data,
 	CHECK_INT_EQ(m->flags, 0);
 	CHECK_INT_EQ(m->addr.sin_family, AF_INET);
 	CHECK_INT_EQ(m->addr.sin_addr.s_addr, addr_of("10.0.0.1"));
-	CHECK_INT_EQ(ntohs(m->addr.sin_port), PORT);
+	CHECK_INT_EQ(ntohs(m->addr.sin_port), src_port);
 	CHECK_OK(ipv4_control_parse(&cm, m->control, m->control_len));
 	CHECK_INT_EQ(m->control_len, ipv4_control_size(flags));
 	if (flags & IPV4_CF_TTL)
@@ -144,6 +148,13 @@ static void check_message(const struct ipv4_message *m, const void *data,
 		CHECK_INT_EQ(cm.dst.s_addr, addr_of("10.0.0.2"));
 		CHECK_INT_EQ(cm.ifindex, ifindex);
 	}
+}
+
+/* Checks message i of a received batch against what round sent. */
+static void check_message(const struct ipv4_message *m, const void *data,
+			  int round, size_t i, int ifindex, unsigned flags)
+{
+	check_message_from(m, data, round, i, ifindex, flags, PORT);
 }
 
 static void test_round_trip(struct ipv4_packet_conn *tx,
@@ -183,11 +194,18 @@ static void test_sizes(struct ipv4_packet_conn *tx,
 /*
  * The first round leaves control_len at 24 bytes (IP_TTL alone). The
  * second, with IP_PKTINFO on too, must still get all 56 bytes, because the
- * library re-primes msg_controllen from control_cap on every call.
+ * library re-primes msg_controllen from control_cap on every call. The
+ * last round comes from another port: without msg_namelen re-primed, the
+ * kernel would copy no address and leave the previous sender's port.
  */
 static void test_reuse(struct ipv4_packet_conn *tx,
 		       struct ipv4_packet_conn *rx)
 {
+	struct sockaddr_in dst = lab_addr("10.0.0.2", PORT);
+	struct ipv4_packet_conn other;
+	int ttl = TTL;
+	size_t i;
+
 	CHECK_OK(ipv4_packet_conn_set_control_message(rx, IPV4_CF_ALL, 0));
 	CHECK_OK(ipv4_packet_conn_set_control_message(rx, IPV4_CF_TTL, 1));
 	batch_prepare_recv(&rx_batch, 8);
@@ -198,6 +216,19 @@ static void test_reuse(struct ipv4_packet_conn *tx,
 	CHECK_OK(ipv4_packet_conn_set_control_message(rx, IPV4_CF_ALL, 1));
 	test_round_trip(tx, rx, 8, 11, IPV4_CF_ALL);
 	test_round_trip(tx, rx, 8, 12, IPV4_CF_ALL);
+
+	CHECK_OK(ipv4_packet_conn_init(&other,
+				       lab_udp("a", "10.0.0.1", PORT + 1)));
+	CHECK_OK(setsockopt(other.fd, IPPROTO_IP, IP_TTL, &ttl, sizeof(ttl)));
+	batch_prepare_send(&tx_batch, 8, 13, &dst, lab_ifindex("a", "eth-a"));
+	CHECK_INT_EQ(ipv4_packet_conn_write_batch(&other, tx_batch.ms, 8, 0),
+		     8);
+	CHECK_INT_EQ(batch_recv_all(rx, &rx_batch, 8), 8);
+	for (i = 0; i < 8; i++)
+		check_message_from(&rx_batch.ms[i], rx_batch.data[i], 13, i,
+				   lab_ifindex("b", "eth-b"), IPV4_CF_ALL,
+				   PORT + 1);
+	CHECK_OK(ipv4_packet_conn_close(&other));
 }
 
 static void test_empty_and_invalid(struct ipv4_packet_conn *tx,
