@@ -7,6 +7,11 @@
 #include <string.h>
 #include <netinet/udp.h>
 
+/*
+ * The GRO walk's definitions are in include/ipv4/gso.h, which callers
+ * inline. This makes them the library's exported, out-of-line ones.
+ */
+#define IPV4__GRO_DEFINE
 #include "internal.h"
 #include "ipv4/gso.h"
 
@@ -402,81 +407,4 @@ int ipv4_gso_write_batch(struct ipv4_packet_conn *c, struct ipv4_message *ms,
 			break;
 	}
 	return (int)done;
-}
-
-void ipv4_gro_first(struct ipv4_gro_segment *s, const void *buf, size_t len,
-		    const struct ipv4_control_message *cm,
-		    const struct sockaddr_in *src)
-{
-	if (s == NULL)
-		return;
-	memset(s, 0, sizeof(*s));
-	/* NULL data walks as an empty read, without pointer arithmetic. */
-	if (buf == NULL)
-		len = 0;
-	if (cm != NULL)
-		s->cm = *cm;
-	if (src != NULL)
-		s->src = *src;
-	s->data = buf;
-	s->end = len > 0 ? s->data + len : s->data;
-	s->segment_size = len;
-	if (s->cm.segment_size > 0 && (size_t)s->cm.segment_size < len)
-		s->segment_size = (size_t)s->cm.segment_size;
-	s->len = s->segment_size;
-}
-
-int ipv4_gro_first_message(struct ipv4_gro_segment *s,
-			   const struct ipv4_message *m)
-{
-	struct ipv4_control_message cm;
-	int err = 0;
-
-	if (s == NULL)
-		return -EINVAL;
-	memset(&cm, 0, sizeof(cm));
-	if (m == NULL || (m->iov == NULL && m->iovlen > 0)) {
-		ipv4_gro_first(s, NULL, 0, NULL, NULL);
-		s->done = 1;
-		return -EINVAL;
-	}
-	if (m->len > 0 && (m->iovlen == 0 || m->len > m->iov[0].iov_len)) {
-		ipv4_gro_first(s, NULL, 0, NULL, &m->addr);
-		s->done = 1;
-		return -EINVAL;
-	}
-	if (m->control != NULL && m->control_len > 0)
-		err = ipv4_control_parse(&cm, m->control, m->control_len);
-	ipv4_gro_first(s, m->iovlen > 0 ? m->iov[0].iov_base : NULL, m->len,
-		       &cm, &m->addr);
-	return err;
-}
-
-/*
- * NOTE: include/ipv4/gso.h has inline copies of ipv4_gro_ok() and
- * ipv4_gro_next() for callers, which must stay identical to these.
- */
-int ipv4_gro_ok(const struct ipv4_gro_segment *s)
-{
-	return s != NULL && !s->done;
-}
-
-void ipv4_gro_next(struct ipv4_gro_segment *s)
-{
-	size_t left;
-
-	if (s == NULL)
-		return;
-	if (s->len == 0) {
-		s->done = 1;
-		return;
-	}
-	s->data += s->len;
-	left = (size_t)(s->end - s->data);
-	if (left == 0) {
-		s->done = 1;
-		s->len = 0;
-		return;
-	}
-	s->len = left < s->segment_size ? left : s->segment_size;
 }
