@@ -689,14 +689,23 @@ static void test_gro_walk(void)
 	unsigned char buf[16] = {0};
 	int count = 0;
 
-	/* NULL data walks as the empty read: one datagram of 0 bytes. */
+	/* NULL data of 100 bytes is no datagram; of 0 bytes, an empty one. */
 	for (ipv4_gro_first(&s, NULL, 100, NULL, NULL); ipv4_gro_ok(&s);
+	     ipv4_gro_next(&s)) {
+		if (++count > 2)
+			break;
+	}
+	CHECK_INT_EQ(count, 0);
+	for (ipv4_gro_first(&s, NULL, 0, NULL, NULL); ipv4_gro_ok(&s);
 	     ipv4_gro_next(&s)) {
 		CHECK_INT_EQ(s.len, 0);
 		if (++count > 2)
 			break;
 	}
 	CHECK_INT_EQ(count, 1);
+	/* A segment that no walk started is at no datagram. */
+	memset(&s, 0, sizeof(s));
+	CHECK_INT_EQ(ipv4_gro_ok(&s), 0);
 	ipv4_gro_first(NULL, buf, sizeof(buf), NULL, NULL);
 	CHECK_INT_EQ(ipv4_gro_ok(NULL), 0);
 	ipv4_gro_next(NULL);
@@ -714,9 +723,26 @@ static void test_gro_walk(void)
 	CHECK_INT_EQ(ipv4_gro_ok(&s), 0);
 	message_init(&m, &iov, buf, sizeof(buf));
 	m.len = 4;
+	iov.iov_base = NULL;
+	CHECK_ERR(ipv4_gro_first_message(&s, &m), -EINVAL);
+	CHECK_INT_EQ(ipv4_gro_ok(&s), 0);
+
+	/* Control data the kernel never wrote: no walk, no read past it. */
+	message_init(&m, &iov, buf, sizeof(buf));
+	m.len = 4;
+	m.control = buf;
+	m.control_cap = 8;
+	m.control_len = 200;
+	CHECK_ERR(ipv4_gro_first_message(&s, &m), -EINVAL);
+	CHECK_INT_EQ(ipv4_gro_ok(&s), 0);
+
+	/* Malformed control data leaves no segment size: no walk either. */
+	message_init(&m, &iov, buf, sizeof(buf));
+	m.len = 4;
 	m.control = buf;
 	m.control_len = 5;
 	CHECK_ERR(ipv4_gro_first_message(&s, &m), IPV4_ERR_CMSG_MALFORMED);
+	CHECK_INT_EQ(ipv4_gro_ok(&s), 0);
 }
 
 static void test_error_codes(void)
