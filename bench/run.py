@@ -27,9 +27,12 @@ SIZES = (64, 1200)
 BATCHES = (1, 8, 32, 64)
 DOCS_BEGIN = "<!-- bench/run results begin -->"
 DOCS_END = "<!-- bench/run results end -->"
-# Largest --scale. The suite takes about 3 minutes at 1, so about an hour
-# at 20 (an estimate).
+# Largest --scale and --reps. One repetition of the suite takes about 45 s
+# here, so either limit means about 70 minutes (an estimate).
 MAX_SCALE = 20
+MAX_REPS = 100
+# Smallest --scale: the shortest run, a codec's 0.15 s, then lasts 1 ms.
+MIN_SCALE = 0.001 / 0.15
 # Placement of the sender and receiver threads, set by --pin.
 PIN_TEXT = {
     "split": "sender pinned to the first CPU the process may use, receiver "
@@ -117,7 +120,7 @@ def run_one(progs, impl, workload, size, batch, seconds):
     env["BENCH_PIN"] = progs.get("pin", "split")
     if impl != "go" and progs.get("allocs"):
         env["LD_PRELOAD"] = progs["allocs"]
-    cmd = [prog, workload, str(size), str(batch), "%.3f" % seconds]
+    cmd = [prog, workload, str(size), str(batch), "%.6g" % seconds]
     try:
         p = subprocess.run(cmd, env=env, capture_output=True, text=True,
                            timeout=30 + 10 * seconds)
@@ -128,7 +131,10 @@ def run_one(progs, impl, workload, size, batch, seconds):
     if p.returncode != 0:
         msg = (p.stderr.strip().splitlines() or ["exit %d" % p.returncode])
         return {"error": msg[-1]}
-    return parse_line(p.stdout)
+    fields = parse_line(p.stdout)
+    if "value" not in fields:
+        return {"error": "no result line"}
+    return fields
 
 
 def run_failures(progs, raw):
@@ -141,8 +147,6 @@ def run_failures(progs, raw):
             for fields in runs_:
                 if fields.get("error") not in (None, "skipped", "n/a"):
                     lines.append("%s %s: %s" % (impl, rid, fields["error"]))
-                elif "error" not in fields and "value" not in fields:
-                    lines.append("%s %s: no result line" % (impl, rid))
     return lines
 
 
@@ -189,6 +193,11 @@ def fmt_ratio(r):
     return "—" if r is None else "%.2f" % r
 
 
+def fmt_ratio3(r):
+    """Return r with 3 decimals, so 1.053 does not read as the 1.05 met."""
+    return "—" if r is None else "%.3f" % r
+
+
 def fmt_allocs(a):
     if a is None:
         return "—"
@@ -206,7 +215,7 @@ def collect(progs, reps, scale, only, log):
         for rid, workload, size, batch, seconds, _ in plan:
             # Thread pairs measure wall-clock throughput, which the other
             # load of a shared machine shakes most: twice the samples. GSO
-            # at 1200 B receives 11 to 15 GB of payload a second, and its
+            # at 1200 B receives 10 to 15 GB of payload a second, and its
             # runs vary by up to a third with the load of the host: four
             # times.
             rounds = {"threads": 2, "gso": 4}.get(workload, 1)
@@ -293,7 +302,8 @@ def table(rows):
 def drops_table(rows):
     head = " | ".join("%s drops | %s CPU ns" % (IMPL_NAMES[i], IMPL_NAMES[i])
                       for i in IMPLS)
-    lines = ["| workload | %s |" % head, "|" + " --- |" * 7]
+    lines = ["| workload | %s | CPU ns, libipv4 ÷ syscalls |" % head,
+             "|" + " --- |" * 8]
     for row in rows:
         if not row["drops"]:
             continue
@@ -303,6 +313,7 @@ def drops_table(rows):
             cells.append("—" if d is None else "%.1f%% (%.1f–%.1f)" % d)
             c = row["cpu"].get(impl)
             cells.append(fmt_cell(c, "ns") if c else "—")
+        cells.append(fmt_ratio(row["cpu_lib_sys"]))
         lines.append("| %s | %s |" % (row["label"], " | ".join(cells)))
     return "\n".join(lines)
 
@@ -311,7 +322,12 @@ def cpu_note(row):
     """Return the CPU-per-datagram ratio of a thread-pair row, if any."""
     if row["cpu_lib_sys"] is None:
         return ""
-    return "; CPU per received datagram %.2f" % row["cpu_lib_sys"]
+    return "; CPU per received datagram %.3f" % row["cpu_lib_sys"]
+
+
+def count(n, noun):
+    """Return "1 row" or "n rows"."""
+    return "%d %s%s" % (n, noun, "" if n == 1 else "s")
 
 
 def span(values, fmt="%.2f"):
@@ -334,30 +350,27 @@ def summary(rows):
     pair = lambda r: r["workload"] == "threads"
     gso = lambda r: r["workload"] == "gso"
     for name, select, go in (
-            ("single-thread packet rows", single, True),
-            ("sender + receiver thread rows", pair, True),
-            ("GSO + GRO thread rows", gso, False)):
-        lib_sys = ratios(select, "lib_sys")
-        if not lib_sys:
-            continue
-        if len(lib_sys) == 1:
-            name = name.replace(" rows", " row")
-        line = "- %d %s: libipv4 ÷ syscalls %s" % (
-            len(lib_sys), name, span(lib_sys))
-        cpu = cpu_ratios(select)
-        if cpu:
-            line += " (CPU time of both threads per datagram received: %s)" \
-                % span(cpu)
-        go_lib = ratios(select, "go_lib")
-        if go and go_lib:
-            line += "; Go ÷ libipv4 %s" % span(go_lib)
-        lines.append(line + ".")
+            ("single-thread packet", single, True),
+            ("sender + receiver thread", pair, True),
+            ("GSO + GRO thread", gso, False)):
+        parts = []
+        for label, values in (
+                ("libipv4 ÷ syscalls", ratios(select, "lib_sys")),
+                ("CPU time of both threads per datagram received, "
+                 "libipv4 ÷ syscalls", cpu_ratios(select)),
+                ("Go ÷ libipv4", ratios(select, "go_lib") if go else [])):
+            if values:
+                parts.append("%s %s (%s)" % (label, span(values),
+                                             count(len(values), "row")))
+        if parts:
+            lines.append("- %s rows: %s." % (name.capitalize(),
+                                              "; ".join(parts)))
     for group, name in (("codec", "header and control-message codecs"),
                         ("size", "buffer sizing"), ("checksum", "checksum")):
         go_lib = ratios(lambda r, g=group: r["group"] == g, "go_lib")
         if go_lib:
-            lines.append("- %s: Go ÷ libipv4 %s." % (name.capitalize(),
-                                                      span(go_lib)))
+            lines.append("- %s: Go ÷ libipv4 %s (%s)." % (
+                name.capitalize(), span(go_lib), count(len(go_lib), "row")))
     for name, select in (("packet and GSO",
                           lambda r: r["group"] in ("packet", "gso")),
                          ("codec, sizing and checksum",
@@ -367,12 +380,12 @@ def summary(rows):
         go = [r["allocs"]["go"] for r in rows
               if select(r) and r["allocs"].get("go") is not None]
         if lib:
-            line = "- Heap allocations per operation on the %d %s %s: " \
-                "libipv4 %s" % (len(lib), name,
-                                "row" if len(lib) == 1 else "rows",
-                                span(lib, "%.3g"))
+            line = "- Heap allocations per operation on the %s rows: " \
+                "libipv4 %s (%s)" % (name, span(lib, "%.3g"),
+                                     count(len(lib), "row"))
             if go:
-                line += ", Go %s" % span(go, "%.3g")
+                line += ", Go %s (%s)" % (span(go, "%.3g"),
+                                          count(len(go), "row"))
             lines.append(line + ".")
     return lines
 
@@ -390,7 +403,7 @@ def targets(rows):
                  "%d of %d met%s" % (
                      len(packet) - len(bad), len(packet),
                      "" if not bad else "; missed: " + ", ".join(
-                         "%s (%s%s)" % (r["label"], fmt_ratio(r["lib_sys"]),
+                         "%s (%s%s)" % (r["label"], fmt_ratio3(r["lib_sys"]),
                                         cpu_note(r))
                          for r in bad)))
     codec = [r for r in rows if r["group"] == "codec"]
@@ -441,7 +454,7 @@ def axis_top(peak):
     if peak <= 0:
         return 1
     scale = 10 ** math.floor(math.log10(peak))
-    for step in (1, 1.2, 1.6, 2, 4, 8, 10):
+    for step in (1, 1.2, 1.6, 2, 2.5, 3, 4, 5, 6, 8, 10):
         if step * scale >= peak:
             return step * scale
     return 10 * scale
@@ -539,6 +552,7 @@ def machine():
     return {
         "cpu": cpu or platform.processor(),
         "cores": os.cpu_count(),
+        "usable": len(os.sched_getaffinity(0)),
         "kernel": platform.release(),
         "gcc": gcc[0] if gcc else "not found",
         "go": go or "not found",
@@ -550,19 +564,23 @@ def machine():
 def report(rows, m, reps, command, plot_name, notes, pin):
     target_lines, met = targets(rows)
     lines = [
-        "Command: `%s`, %d repetitions of every workload, run on %s." % (
-            command, reps, m["date"]),
+        "Command: `%s`, %s of every workload, run on %s." % (
+            command, count(reps, "repetition"), m["date"]),
         "",
-        "Machine: %s, %d cores; Linux %s; %s; %s." % (
-            m["cpu"], m["cores"], m["kernel"], m["gcc"], m["go"]),
+        "Machine: %s, %d cores, %d usable by the run; Linux %s; %s; %s." % (
+            m["cpu"], m["cores"], m["usable"], m["kernel"], m["gcc"],
+            m["go"]),
         "",
     ]
     lines += notes
-    lines += ["Thread pairs: %s." % PIN_TEXT[pin], "", "Summary:", ""]
+    placement = PIN_TEXT[pin] if m["usable"] >= 2 else \
+        "not pinned, because the run may use only one CPU"
+    lines += ["Thread pairs: %s." % placement, "", "Summary:", ""]
     lines += summary(rows)
     lines += ["", table(rows), "", "Sender + receiver threads: datagrams "
-              "lost (median % of those sent, min–max) and CPU time of both "
-              "threads per datagram received (median ns, min–max):", "",
+              "lost (median % of those sent, min–max), CPU time of both "
+              "threads per datagram received (median ns, min–max), and the "
+              "median of the paired ratios of that CPU time:", "",
               drops_table(rows), "", "Targets:", ""]
     lines += target_lines
     lines += ["", "![received pps against batch size](%s)" % plot_name]
@@ -581,11 +599,11 @@ def update_docs(path, text):
 
 def check_args(ap, args):
     """Reject option values that would run nothing or run without end."""
-    if args.reps < 1:
-        ap.error("--reps must be at least 1, not %d" % args.reps)
-    if not 0 < args.scale <= MAX_SCALE:
-        ap.error("--scale must be above 0 and at most %g, not %g"
-                 % (MAX_SCALE, args.scale))
+    if not 1 <= args.reps <= MAX_REPS:
+        ap.error("--reps must be from 1 to %d, not %d" % (MAX_REPS, args.reps))
+    if not MIN_SCALE <= args.scale <= MAX_SCALE:
+        ap.error("--scale must be from %g (runs of 1 ms) to %g, not %g"
+                 % (MIN_SCALE, MAX_SCALE, args.scale))
     if args.only is not None:
         try:
             pattern = re.compile(args.only)
@@ -601,8 +619,16 @@ def check_args(ap, args):
         ap.error("--docs records the whole suite as documented: use it "
                  "without --only, --scale and --pin, and with --reps 5 "
                  "or more")
-    if args.docs and not os.path.isfile(args.docs):
-        ap.error("--docs %s: no such file" % args.docs)
+    if args.docs:
+        try:
+            with open(args.docs, encoding="utf-8") as f:
+                doc = f.read()
+        except OSError as e:
+            ap.error("--docs %s: %s" % (args.docs, e.strerror))
+        start, end = doc.find(DOCS_BEGIN), doc.find(DOCS_END)
+        if start < 0 or end < start:
+            ap.error("--docs %s: the lines %s and %s, in that order, are "
+                     "missing" % (args.docs, DOCS_BEGIN, DOCS_END))
 
 
 def main():
