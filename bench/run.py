@@ -363,14 +363,15 @@ def summary(rows):
                 parts.append("%s %s (%s)" % (label, span(values),
                                              count(len(values), "row")))
         if parts:
-            lines.append("- %s rows: %s." % (name.capitalize(),
+            lines.append("- %s rows: %s." % (name[0].upper() + name[1:],
                                               "; ".join(parts)))
     for group, name in (("codec", "header and control-message codecs"),
                         ("size", "buffer sizing"), ("checksum", "checksum")):
         go_lib = ratios(lambda r, g=group: r["group"] == g, "go_lib")
         if go_lib:
             lines.append("- %s: Go ÷ libipv4 %s (%s)." % (
-                name.capitalize(), span(go_lib), count(len(go_lib), "row")))
+                name[0].upper() + name[1:], span(go_lib),
+                count(len(go_lib), "row")))
     for name, select in (("packet and GSO",
                           lambda r: r["group"] in ("packet", "gso")),
                          ("codec, sizing and checksum",
