@@ -196,7 +196,7 @@ ipv4_gro_first_message(struct ipv4_gro_segment *s,
 		       const struct ipv4_message *m)
 {
 	struct ipv4_control_message cm;
-	int err = 0;
+	int err;
 
 	if (s == NULL)
 		return -EINVAL;
