@@ -689,7 +689,7 @@ static void test_gro_walk(void)
 	unsigned char buf[16] = {0};
 	int count = 0;
 
-	/* NULL data of 100 bytes is no datagram; of 0 bytes, an empty one. */
+	/* NULL data of 100 bytes is no datagram, and of 0 bytes one empty one. */
 	for (ipv4_gro_first(&s, NULL, 100, NULL, NULL); ipv4_gro_ok(&s);
 	     ipv4_gro_next(&s)) {
 		if (++count > 2)
