@@ -265,3 +265,19 @@ int lab_payload_check(const void *buf, size_t len, uint32_t *seq)
 	*seq = lab_get32(p);
 	return lab_get32(p + 4) == lab_payload_sum(p, len, *seq) ? 0 : -1;
 }
+
+int lab_read_batch(struct ipv4_packet_conn *c, struct ipv4_message *ms,
+		   int n)
+{
+	int got = 0, r;
+
+	for (int tries = 0; got < n && tries < 10; tries++) {
+		r = ipv4_packet_conn_read_batch(c, ms + got, (size_t)(n - got),
+						0);
+		CHECK_OK(r);
+		if (r < 0)
+			break;
+		got += r;
+	}
+	return got;
+}

@@ -16,6 +16,7 @@
 #include <netinet/in.h>
 
 #include "check.h"
+#include "ipv4/conn.h"
 
 /* Skips the test (exit 77) when not isolated or when `ip` is missing. */
 void lab_init(void);
@@ -76,5 +77,13 @@ void lab_payload_fill(void *buf, size_t len, uint32_t seq);
 
 /* Returns 0 and stores seq when the payload is intact, -1 otherwise. */
 int lab_payload_check(const void *buf, size_t len, uint32_t *seq);
+
+/*
+ * Batch-reads into ms until n messages arrived, in at most 10 calls, and
+ * returns how many did. Each call waits at most the socket's receive
+ * timeout (lab_recv_timeout()), and a failed call fails the test.
+ */
+int lab_read_batch(struct ipv4_packet_conn *c, struct ipv4_message *ms,
+		   int n);
 
 #endif
