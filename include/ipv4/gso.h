@@ -200,23 +200,28 @@ ipv4_gro_first_message(struct ipv4_gro_segment *s,
 
 	if (s == NULL)
 		return -EINVAL;
-	memset(s, 0, sizeof(*s));
 	memset(&cm, 0, sizeof(cm));
+	err = -EINVAL;
 	if (m == NULL || (m->iov == NULL && m->iovlen > 0))
-		return -EINVAL;
+		goto empty;
 	if (m->len > 0 && (m->iovlen == 0 || m->iov[0].iov_base == NULL ||
 			   m->len > m->iov[0].iov_len))
-		return -EINVAL;
+		goto empty;
 	if (m->control_cap > 0 && m->control_len > m->control_cap)
-		return -EINVAL;
+		goto empty;
 	if (m->control != NULL && m->control_len > 0) {
 		err = ipv4_control_parse(&cm, m->control, m->control_len);
 		if (err < 0)
-			return err;
+			goto empty;
 	}
+	/* ipv4_gro_first() zeroes s before it fills it. */
 	ipv4_gro_first(s, m->iovlen > 0 ? m->iov[0].iov_base : NULL, m->len,
 		       &cm, &m->addr);
 	return 0;
+
+empty:
+	memset(s, 0, sizeof(*s));
+	return err;
 }
 
 IPV4__GRO_FUNCTION int ipv4_gro_ok(const struct ipv4_gro_segment *s)
