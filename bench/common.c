@@ -271,11 +271,14 @@ void bench_threads(const struct bench_args *a, struct bench_result *r,
 	int64_t start, end, cpu;
 	int n;
 
-	/* The receiver reads the process's mask before this call narrows it. */
 	if (pthread_create(&receiver, NULL, bench_receiver, &s) != 0)
 		bench_die("pthread_create", EAGAIN);
 	while (!__atomic_load_n(&s.receiver_ready, __ATOMIC_ACQUIRE))
 		sched_yield();
+	/*
+	 * Only now, because the receiver picked its CPU from the mask it
+	 * inherited from this thread, which pinning this thread narrows.
+	 */
 	bench_pin(0);
 	before = bench_allocs();
 	cpu = bench_cpu_now();

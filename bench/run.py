@@ -244,8 +244,11 @@ def summarize(plan, raw):
                    "group": group, "size": size, "batch": batch,
                    "workload": workload, "stats": {}, "allocs": {},
                    "errors": {}, "drops": {}, "cpu": {}}
+            # The runs of each program that printed a result.
+            runs_ok = {impl: [f for f in raw[rid][impl] if "error" not in f]
+                       for impl in IMPLS}
             for impl in IMPLS:
-                ok = [f for f in raw[rid][impl] if "error" not in f]
+                ok = runs_ok[impl]
                 errors = [f["error"] for f in raw[rid][impl] if "error" in f]
                 if errors:
                     row["errors"][impl] = errors[0]
@@ -262,15 +265,15 @@ def summarize(plan, raw):
                     row["drops"][impl] = median_spread(drops)
                     row["cpu"][impl] = median_spread(
                         [f["value2"] for f in ok])
-            ok = {impl: [f for f in raw[rid][impl] if "error" not in f]
-                  for impl in IMPLS}
-            row["lib_sys"] = cost_ratio(ok["lib"], ok["sys"], field, unit)
-            row["go_lib"] = cost_ratio(ok["go"], ok["lib"], field, unit)
+            row["lib_sys"] = cost_ratio(runs_ok["lib"], runs_ok["sys"],
+                                        field, unit)
+            row["go_lib"] = cost_ratio(runs_ok["go"], runs_ok["lib"], field,
+                                       unit)
             # Thread pairs: CPU time of both threads per datagram received.
             row["cpu_lib_sys"] = None
             if row["cpu"].get("lib") and row["cpu"].get("sys"):
-                row["cpu_lib_sys"] = cost_ratio(ok["lib"], ok["sys"],
-                                                "value2", "ns")
+                row["cpu_lib_sys"] = cost_ratio(runs_ok["lib"],
+                                                runs_ok["sys"], "value2", "ns")
             rows.append(row)
     return rows
 
@@ -343,35 +346,30 @@ def summary(rows):
     def ratios(select, key):
         return [r[key] for r in rows if select(r) and r[key] is not None]
 
-    def cpu_ratios(select):
-        return ratios(select, "cpu_lib_sys")
-
     single = lambda r: r["group"] == "packet" and r["unit"] == "ns"
     pair = lambda r: r["workload"] == "threads"
     gso = lambda r: r["workload"] == "gso"
-    for name, select, go in (
-            ("single-thread packet", single, True),
-            ("sender + receiver thread", pair, True),
-            ("GSO + GRO thread", gso, False)):
+    # The GSO rows have no Go figure, so no Go ratio either.
+    for name, select in (("Single-thread packet", single),
+                         ("Sender + receiver thread", pair),
+                         ("GSO + GRO thread", gso)):
         parts = []
         for label, values in (
                 ("libipv4 ÷ syscalls", ratios(select, "lib_sys")),
                 ("CPU time of both threads per datagram received, "
-                 "libipv4 ÷ syscalls", cpu_ratios(select)),
-                ("Go ÷ libipv4", ratios(select, "go_lib") if go else [])):
+                 "libipv4 ÷ syscalls", ratios(select, "cpu_lib_sys")),
+                ("Go ÷ libipv4", ratios(select, "go_lib"))):
             if values:
                 parts.append("%s %s (%s)" % (label, span(values),
                                              count(len(values), "row")))
         if parts:
-            lines.append("- %s rows: %s." % (name[0].upper() + name[1:],
-                                              "; ".join(parts)))
-    for group, name in (("codec", "header and control-message codecs"),
-                        ("size", "buffer sizing"), ("checksum", "checksum")):
+            lines.append("- %s rows: %s." % (name, "; ".join(parts)))
+    for group, name in (("codec", "Header and control-message codecs"),
+                        ("size", "Buffer sizing"), ("checksum", "Checksum")):
         go_lib = ratios(lambda r, g=group: r["group"] == g, "go_lib")
         if go_lib:
             lines.append("- %s: Go ÷ libipv4 %s (%s)." % (
-                name[0].upper() + name[1:], span(go_lib),
-                count(len(go_lib), "row")))
+                name, span(go_lib), count(len(go_lib), "row")))
     for name, select in (("packet and GSO",
                           lambda r: r["group"] in ("packet", "gso")),
                          ("codec, sizing and checksum",
